@@ -1,0 +1,1 @@
+"""Bangfu service (FastAPI + SQLAlchemy); built on top of `matching`."""
