@@ -1,0 +1,160 @@
+"""`bangfu solve PROBLEM.json`: solve a problem file and write its solution.
+
+Exit status: 0 optimal or feasible, 3 infeasible (the solution is still written,
+with the reason), 2 invalid input (one line on standard error naming the problem).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import click
+from tqdm import tqdm
+
+from matching.errors import InvalidInputError
+from matching.io import dump_solution, parse_problem
+from matching.problem import Problem
+from matching.result import Result
+from matching.solvers import SOLVER_NAMES, solve
+
+EXIT_INFEASIBLE = 3
+EXIT_INVALID = 2
+
+
+@click.command("solve")
+@click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Solution file (default: standard output).",
+)
+@click.option("--solver", type=click.Choice(SOLVER_NAMES), default="auto", show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the general path.",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Print a readable summary (instead of the JSON when there is no -o).",
+)
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Include timings in the solution's stats (they vary from run to run).",
+)
+def solve_command(
+    problem_file: str,
+    output: str | None,
+    solver: str,
+    time_limit: float,
+    seed: int,
+    summary: bool,
+    timings: bool,
+) -> None:
+    """Solve a bangfu.assignment/1 PROBLEM_FILE ('-' reads standard input)."""
+    started = time.perf_counter()
+    try:
+        problem = parse_problem(_read(problem_file))
+        read_seconds = time.perf_counter() - started
+        with _ProgressBar(time_limit) as bar:
+            result = solve(
+                problem, solver=solver, time_limit=time_limit, seed=seed, progress=bar.update
+            )
+    except InvalidInputError as error:
+        click.echo(f"invalid problem {problem_file}: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    solution = dump_solution(result, problem, timings=timings)
+    if output:
+        Path(output).write_bytes(solution)
+    elif not summary:
+        sys.stdout.buffer.write(solution)
+    if summary:
+        click.echo(format_summary(problem, result, read_seconds))
+    if result.status == "infeasible":
+        click.echo(f"infeasible: {result.reason}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidInputError(f"cannot read: {error.strerror}", item=path) from error
+
+
+class _ProgressBar:
+    """Elapsed time, best objective and bound on standard error, for solves over a second."""
+
+    def __init__(self, time_limit: float) -> None:
+        self._bar = tqdm(
+            total=round(time_limit),
+            unit="s",
+            delay=1.0,
+            file=sys.stderr,
+            leave=False,
+            bar_format="{desc} {bar} {n:.0f}/{total:.0f}s {postfix}",
+            desc="solving",
+        )
+        self._total = float(round(time_limit))
+        self._started = time.perf_counter()
+        self._done = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> _ProgressBar:
+        self._ticker.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._done.set()
+        self._ticker.join()
+        self._bar.close()
+
+    def _tick(self) -> None:
+        while not self._done.wait(0.5):
+            self._bar.n = min(time.perf_counter() - self._started, self._total)
+            self._bar.refresh()
+
+    def update(self, elapsed: float, objective: float, bound: float) -> None:
+        self._bar.set_postfix_str(f"best {objective:.6g}, bound {bound:.6g}", refresh=False)
+
+
+def format_summary(problem: Problem, result: Result, read_seconds: float) -> str:
+    """A few lines a coordinator can read: status, value, and who goes where."""
+    assignments = result.assignments(problem)
+    filled = len({d for _, d in assignments})
+    lines = [
+        f"problem   {problem.n_suppliers} suppliers, {problem.n_demands} demands, "
+        f"{problem.n_edges} candidate edges, {len(problem.group_ids)} groups",
+        f"status    {result.status} (solver {result.solver})",
+    ]
+    if result.status == "infeasible":
+        lines.append(f"reason    {result.reason}")
+        return "\n".join(lines)
+    lines += [
+        f"objective {result.objective:.6g}   bound {result.bound:.6g}   gap {result.gap:.3%}",
+        f"assigned  {len(assignments)} pairs; {filled} of {problem.n_demands} demands served",
+        f"time      read {read_seconds:.3f}s, "
+        + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()),
+    ]
+    shown = 20
+    lines += [f"  {s} -> {d}" for s, d in assignments[:shown]]
+    if len(assignments) > shown:
+        lines.append(f"  ... and {len(assignments) - shown} more")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""Solver registry and `solve`, the one entry point of the engine."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from matching.errors import InvalidInputError, UnknownSolverError
+from matching.problem import Problem
+from matching.result import Result, violations
+from matching.solvers.base import ProgressCallback, SolveOptions, Solver
+from matching.solvers.cpsat import solve_cpsat
+from matching.solvers.flow import solve_flow
+from matching.solvers.greedy import solve_greedy
+
+logger = logging.getLogger(__name__)
+
+SOLVERS: dict[str, Solver] = {
+    "flow": solve_flow,
+    "cpsat": solve_cpsat,
+    "greedy": solve_greedy,
+}
+SOLVER_NAMES = ("auto", *SOLVERS)
+
+
+def choose_solver(problem: Problem, name: str) -> str:
+    """Resolve `auto`: the flow when it applies (no groups, unit loads), else CP-SAT.
+
+    An unknown name, or `flow` for a problem it cannot solve, is an error, never a fallback.
+    """
+    flow_applies = not problem.has_groups and problem.has_unit_loads
+    if name == "auto":
+        return "flow" if flow_applies else "cpsat"
+    if name not in SOLVERS:
+        raise UnknownSolverError(
+            f"unknown solver {name!r}; choose one of {', '.join(SOLVER_NAMES)}", item="solver"
+        )
+    if name == "flow" and not flow_applies:
+        raise InvalidInputError(
+            "solver 'flow' handles only problems without groups and with every load 1; "
+            "use 'auto' or 'cpsat'",
+            item="solver",
+        )
+    return name
+
+
+def solve(
+    problem: Problem,
+    *,
+    solver: str = "auto",
+    time_limit: float | None = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+) -> Result:
+    """Choose the best feasible set of edges; see `matching.problem` for the objective.
+
+    Invalid parameters raise `InvalidInputError`; an infeasible problem returns a
+    result with status `infeasible` and a reason.
+    """
+    name = choose_solver(problem, solver)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=progress)
+    started = time.perf_counter()
+    result = SOLVERS[name](problem, options)
+    if result.status != "infeasible":
+        broken = violations(problem, result.chosen)
+        # A solver bug must never reach a coordinator as a valid plan.
+        assert not broken, f"solver {name} returned an infeasible assignment: {broken}"
+    logger.info(
+        "solved with %s in %.3fs: %s, objective %s",
+        name,
+        time.perf_counter() - started,
+        result.status,
+        result.objective,
+    )
+    return result
+
+
+__all__ = ["SOLVERS", "SOLVER_NAMES", "SolveOptions", "Solver", "choose_solver", "solve"]

@@ -1,0 +1,38 @@
+"""What every solver takes and the protocol it follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from matching.errors import InvalidInputError
+from matching.problem import Problem
+from matching.result import Result
+
+# Called with (elapsed seconds, best objective so far, best bound so far).
+ProgressCallback = Callable[[float, float, float], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Parameters of a solve; validated on construction."""
+
+    time_limit: float | None = 60.0
+    seed: int = 0
+    workers: int = 2
+    progress: ProgressCallback | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_limit is not None and not self.time_limit > 0:
+            raise InvalidInputError("time_limit must be positive.", item="time_limit")
+        if self.workers < 1:
+            raise InvalidInputError("workers must be at least 1.", item="workers")
+        if self.seed < 0:
+            raise InvalidInputError("seed must be >= 0.", item="seed")
+
+
+class Solver(Protocol):
+    """Returns a `Result` for any valid problem it supports; infeasible is a status."""
+
+    def __call__(self, problem: Problem, options: SolveOptions) -> Result: ...
