@@ -1,0 +1,85 @@
+"""Candidate experts per need: the top k by edge weight among those passing every rule.
+
+Needs are grouped by industry and only the experts of that industry are scored, in blocks
+of needs, so memory is one block × one industry's experts, never experts × needs.
+Per need, it also counts how many of the industry's experts each rule removed — the
+material of "no candidate passed the hard rules (which rule removed most)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.experts.rules import RULES, PairContext
+from matching.scoring.candidates import Candidates, concatenate, top_k_per_row
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ExpertCandidates:
+    """Kept pairs (rows = needs, cols = experts, scores = edge weights) and rule counts."""
+
+    pairs: Candidates
+    removed: IntArray  # (n_needs, len(RULES)): experts failing each rule (industry: all others)
+    passing: IntArray  # per need: experts passing every rule
+    in_industry: IntArray  # per need: experts of the need's industry
+
+    def rule_that_removed_most(self, need: int) -> str:
+        """`industry` when no expert works in it, else the rule failed by most of its experts."""
+        if self.in_industry[need] == 0:
+            return RULES[0]
+        return RULES[1 + int(np.argmax(self.removed[need, 1:]))]
+
+
+def generate(context: PairContext) -> ExpertCandidates:
+    """Top-k candidates for every need, industry by industry."""
+    tables = context.tables
+    removed = np.zeros((tables.n_needs, len(RULES)), dtype=np.int64)
+    passing = np.zeros(tables.n_needs, dtype=np.int64)
+    in_industry = np.zeros(tables.n_needs, dtype=np.int64)
+    by_industry = tables.experts_in_industry
+    industries = tables.needs["industry_code"].astype(str).to_numpy()
+    parts: list[Candidates] = []
+    for industry in sorted(set(industries)):
+        need_rows = np.flatnonzero(industries == industry).astype(np.int64)
+        experts = by_industry.get(industry, np.zeros(0, dtype=np.int64))
+        removed[need_rows, 0] = tables.n_experts - experts.size
+        in_industry[need_rows] = experts.size
+        if experts.size == 0:
+            continue
+        parts.append(_industry_candidates(context, need_rows, experts, removed, passing))
+    pairs = concatenate(parts)
+    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows))
+    ordered = Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order])
+    return ExpertCandidates(
+        pairs=ordered, removed=removed, passing=passing, in_industry=in_industry
+    )
+
+
+def _industry_candidates(
+    context: PairContext,
+    need_rows: IntArray,
+    experts: IntArray,
+    removed: IntArray,
+    passing: IntArray,
+) -> Candidates:
+    travel = context.tables.experts["max_travel_km"].to_numpy(np.float64)[experts]
+
+    def score_block(local_rows: IntArray) -> FloatArray:
+        rows = need_rows[local_rows]
+        block = context.block(rows, experts)
+        for column, rule in enumerate(RULES[1:], start=1):
+            removed[rows, column] = (~block.passes[rule]).sum(axis=1)
+        allowed = block.allowed
+        passing[rows] = allowed.sum(axis=1)
+        return np.where(allowed, block.weight(context.config, travel), -np.inf)
+
+    found = top_k_per_row(
+        score_block, need_rows.size, context.config.top_k, block_size=context.config.block_size
+    )
+    return Candidates(need_rows[found.rows], experts[found.cols], found.scores)

@@ -1,0 +1,63 @@
+"""Parameters of the expert matcher and the priority values derived from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matching.errors import InvalidInputError
+from matching.scoring.geo import DistanceFunction, haversine_km
+
+
+@dataclass(frozen=True)
+class ExpertConfig:
+    """Weights of an edge, priorities of a need, and solver settings.
+
+    An edge weight is `text_weight * cosine + skill_weight * share of asked skills the
+    expert has + closeness_weight * (1 - distance / travel radius)`, so it lies in
+    [0, max_edge_weight]. The stability bonus is larger than that span on purpose: a
+    published pair is never traded for a better affinity alone, only for coverage.
+    """
+
+    top_k: int = 12
+    text_weight: float = 1.0
+    skill_weight: float = 2.0
+    closeness_weight: float = 1.0
+    urgency_value: float = 1.0  # added to a need's slot value per urgency level above 1
+    stability_bonus: float = 5.0
+    block_size: int = 512
+    solver: str = "auto"
+    time_limit: float = 60.0
+    seed: int = 0
+    distance: DistanceFunction = field(default=haversine_km, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.top_k < 1:
+            raise InvalidInputError("top_k must be at least 1.", item="top_k")
+        if self.block_size < 1:
+            raise InvalidInputError("block_size must be at least 1.", item="block_size")
+        for name in ("text_weight", "skill_weight", "closeness_weight", "urgency_value"):
+            if getattr(self, name) < 0:
+                raise InvalidInputError(f"{name} must be non-negative.", item=name)
+        if self.stability_bonus < 0:
+            raise InvalidInputError("stability_bonus must be non-negative.", item="stability_bonus")
+        if self.time_limit <= 0:
+            raise InvalidInputError("time_limit must be positive.", item="time_limit")
+
+    @property
+    def max_edge_weight(self) -> float:
+        return self.text_weight + self.skill_weight + self.closeness_weight
+
+    @property
+    def tier_gap(self) -> float:
+        """Value between priority tiers: more than any edge, bonus or urgency difference.
+
+        Moving one expert from a need of tier t to a need of tier t+1 changes edge weights
+        by at most max_edge_weight, may lose one stability bonus and changes urgency terms
+        by at most 2 * urgency_value; the tier gap exceeds all of it, so the higher tier
+        always wins the expert (deep poverty first).
+        """
+        return self.max_edge_weight + self.stability_bonus + 2 * self.urgency_value + 1.0
+
+    def slot_value(self, tier: int, urgency: int) -> float:
+        """The value of giving an expert to a need of this priority tier and urgency (1–3)."""
+        return 1.0 + self.tier_gap * tier + self.urgency_value * (urgency - 1)

@@ -1,0 +1,177 @@
+"""The expert match end to end: candidates, two engine stages, explanations, summary."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from matching.codes import split_codes
+from matching.errors import InvalidInputError
+from matching.experts.candidates import ExpertCandidates, generate
+from matching.experts.config import ExpertConfig
+from matching.experts.pool import EdgePool, build_pool
+from matching.experts.rules import PairContext
+from matching.experts.stages import (
+    Seat,
+    Stage,
+    Suppliers,
+    lead_stage,
+    suppliers_of,
+    team_seats,
+    team_stage,
+)
+from matching.experts.tables import Decisions, ExpertTables
+from matching.result import Result
+from matching.scoring.text import TextAffinity
+from matching.solvers import solve
+
+logger = logging.getLogger(__name__)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ExpertRun:
+    """Everything the explanations need: inputs, pool, stages and their results."""
+
+    tables: ExpertTables
+    config: ExpertConfig
+    decisions: Decisions
+    context: PairContext
+    candidates: ExpertCandidates
+    pool: EdgePool
+    suppliers: Suppliers
+    stages: tuple[Stage, ...]
+    results: tuple[Result, ...]
+    chosen: IntArray  # pool edges
+    role: tuple[str, ...]  # per chosen edge: lead, team or locked
+    seat_skills: tuple[tuple[str, ...], ...]  # per chosen edge
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExpertMatch:
+    """Assignments, reasons for every uncovered need, explanations and a summary."""
+
+    assignments: pd.DataFrame
+    unassigned: pd.DataFrame
+    explanations: list[dict[str, Any]]
+    summary: dict[str, Any]
+    run: ExpertRun
+
+
+def match_experts(
+    tables: ExpertTables, config: ExpertConfig | None = None, decisions: Decisions | None = None
+) -> ExpertMatch:
+    """Match experts to open needs; see `matching.experts.stages` for the model."""
+    from matching.experts.report import build_match
+
+    run = run_stages(tables, config or ExpertConfig(), decisions or Decisions())
+    return build_match(run)
+
+
+def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions) -> ExpertRun:
+    started = time.perf_counter()
+    context = _context(tables, config)
+    candidates = generate(context)
+    pool = build_pool(context, candidates, decisions)
+    suppliers = suppliers_of(tables, pool)
+    scored = time.perf_counter()
+    ids = (
+        tables.experts["expert_id"].astype(str).tolist(),
+        tables.needs["need_id"].astype(str).tolist(),
+    )
+    previous = pool.index_of(decisions.previous, ids)
+    lead_locks, team_locks = _split_locks(pool, pool.index_of(decisions.locked, ids))
+    lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous)
+    lead_result = _solve(lead, config)
+    lead_edges = lead.pool_edge[lead_result.chosen]
+    seats = _open_seats(tables, pool, lead_edges, team_locks)
+    remaining = _remaining_capacity(
+        tables, pool, suppliers, np.concatenate([lead_edges, team_locks])
+    )
+    taken = {(int(pool.need[i]), int(pool.expert[i])) for i in np.r_[lead_edges, team_locks]}
+    team = team_stage(tables, config, pool, suppliers, seats, remaining, taken, previous)
+    team_result = _solve(team, config)
+    team_edges = team.pool_edge[team_result.chosen]
+    seat_of = team.problem.edge_demand[team_result.chosen]
+    chosen = np.concatenate([lead_edges, team_locks, team_edges])
+    roles = (
+        ("lead",) * lead_edges.size + ("locked",) * team_locks.size + ("team",) * team_edges.size
+    )
+    asked = lead.seat_skills
+    seat_skills = (
+        tuple(asked[int(pool.need[i])] for i in lead_edges)
+        + tuple(asked[int(pool.need[i])] for i in team_locks)
+        + tuple(team.seat_skills[int(s)] for s in seat_of)
+    )
+    timings = {"scoring": scored - started, "total": time.perf_counter() - started}
+    return ExpertRun(
+        tables, config, decisions, context, candidates, pool, suppliers,
+        (lead, team), (lead_result, team_result), chosen, roles, seat_skills, timings,
+    )  # fmt: skip
+
+
+def _context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
+    profiles = tables.experts["profile_zh"].tolist()
+    descriptions = tables.needs["description_zh"].tolist()
+    affinity = TextAffinity().fit([*profiles, *descriptions])
+    return PairContext(
+        tables, config, affinity.transform(descriptions), affinity.transform(profiles)
+    )
+
+
+def _solve(stage: Stage, config: ExpertConfig) -> Result:
+    result = solve(
+        stage.problem, solver=config.solver, time_limit=config.time_limit, seed=config.seed
+    )
+    logger.info("%s: %s, gap %.2g", result.solver, result.status, result.gap)
+    return result
+
+
+def _split_locks(pool: EdgePool, locked: IntArray) -> tuple[IntArray, IntArray]:
+    """The first lock of each need (by expert) is its lead; further locks join its team."""
+    order = np.lexsort((pool.expert[locked], pool.need[locked]))
+    locked = locked[order]
+    first = np.r_[True, np.diff(pool.need[locked]) != 0] if locked.size else np.zeros(0, bool)
+    return locked[first], locked[~first]
+
+
+def _open_seats(
+    tables: ExpertTables, pool: EdgePool, lead_edges: IntArray, team_locks: IntArray
+) -> list[Seat]:
+    """Team places of every need whose lead was found and that wants more than one expert."""
+    specialties = tables.experts["specialty_codes"]
+    wanted = tables.needs["experts_wanted"].to_numpy(np.int64)
+    covered: dict[int, set[str]] = {}
+    count: dict[int, int] = {}
+    for i in np.r_[lead_edges, team_locks].tolist():
+        need = int(pool.need[i])
+        covered.setdefault(need, set()).update(split_codes(specialties.iloc[pool.expert[i]]))
+        count[need] = count.get(need, 0) + 1
+    seats: list[Seat] = []
+    for need in sorted(covered):
+        seats.extend(team_seats(tables, need, covered[need], int(wanted[need]) - count[need]))
+    return seats
+
+
+def _remaining_capacity(
+    tables: ExpertTables, pool: EdgePool, suppliers: Suppliers, used_edges: IntArray
+) -> IntArray:
+    load = tables.needs["days_needed"].to_numpy(np.int64)[pool.need[used_edges]]
+    used = np.bincount(
+        suppliers.of_edge[used_edges], weights=load, minlength=len(suppliers.ids)
+    ).astype(np.int64)
+    remaining = suppliers.capacity - used
+    if np.any(remaining < 0):
+        supplier = suppliers.ids[int(np.argmin(remaining))]
+        raise InvalidInputError(
+            f"locked pairs exceed the service days of {supplier}.", item=supplier
+        )
+    return remaining

@@ -1,0 +1,156 @@
+"""The two engine problems of an expert match: lead experts first, then complementary teams.
+
+Stage 1 gives every need at most one expert (its lead). Stage 2 fills the remaining
+places of needs that want several experts, from the capacity stage 1 left. Splitting it
+this way makes "every need's first expert before any need's second" exact, and lets the
+team places target the asked skills the lead does not cover: a need asking for 病虫害防治
+and 电商 gets an e-commerce expert as its second, not a second pest specialist. Within each
+stage, slot values rank needs by priority tier (deep poverty first) and urgency.
+
+Suppliers are (expert, period) pairs: service days are a capacity per quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.codes import split_codes
+from matching.experts.config import ExpertConfig
+from matching.experts.pool import EdgePool
+from matching.experts.tables import ExpertTables
+from matching.problem import Problem
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An engine problem and, for each of its edges, the pool edge it stands for."""
+
+    problem: Problem
+    pool_edge: IntArray
+    seat_skills: tuple[tuple[str, ...], ...]  # per demand: skills its place is meant for
+
+
+@dataclass(frozen=True)
+class Suppliers:
+    """(expert, period) supplier of each pool edge, with the supplier list and capacity."""
+
+    of_edge: IntArray
+    ids: list[str]
+    capacity: IntArray
+
+
+def suppliers_of(tables: ExpertTables, pool: EdgePool) -> Suppliers:
+    n_periods = max(len(tables.periods), 1)
+    key = pool.expert * n_periods + tables.need_period[pool.need]
+    unique, of_edge = np.unique(key, return_inverse=True)
+    expert_ids = tables.experts["expert_id"].astype(str).to_numpy()
+    period_names = sorted(tables.periods, key=tables.periods.__getitem__)
+    ids = [f"{expert_ids[k // n_periods]}@{period_names[k % n_periods]}" for k in unique]
+    days = tables.experts["service_days_per_quarter"].to_numpy(np.int64)
+    return Suppliers(of_edge.astype(np.int64), ids, days[unique // n_periods])
+
+
+def lead_stage(
+    tables: ExpertTables,
+    config: ExpertConfig,
+    pool: EdgePool,
+    suppliers: Suppliers,
+    fixed: IntArray,
+    previous: IntArray,
+) -> Stage:
+    """One place per need, valued by priority tier and urgency."""
+    load = tables.needs["days_needed"].to_numpy(np.int64)[pool.need]
+    values = _need_values(tables, config)
+    problem = Problem.from_arrays(
+        supplier_ids=suppliers.ids,
+        capacity=suppliers.capacity,
+        demand_ids=list(tables.needs["need_id"].astype(str)),
+        slots=np.ones(tables.n_needs, dtype=np.int64),
+        edge_supplier=suppliers.of_edge,
+        edge_demand=pool.need,
+        weight=pool.weight,
+        load=load,
+        slot_values=[[v] for v in values],
+        fixed=fixed,
+        previous=previous,
+        stability_bonus=config.stability_bonus,
+    )
+    skills = tuple(tuple(split_codes(c)) for c in tables.needs["skill_codes"])
+    return Stage(problem, np.arange(len(pool), dtype=np.int64), skills)
+
+
+def _need_values(tables: ExpertTables, config: ExpertConfig) -> list[float]:
+    urgency = tables.needs["urgency"].to_numpy(np.int64)
+    return [config.slot_value(int(t), int(u)) for t, u in zip(tables.tier, urgency, strict=True)]
+
+
+@dataclass(frozen=True)
+class Seat:
+    need: int
+    skills: tuple[str, ...]
+    slots: int
+
+
+def team_seats(tables: ExpertTables, need: int, covered: set[str], places: int) -> list[Seat]:
+    """Places still open at a need, each aimed at asked skills no chosen expert covers.
+
+    With more missing skills than places, the last place takes any of the rest; with
+    more places than missing skills, the extra places take any asked skill.
+    """
+    asked = split_codes(tables.needs["skill_codes"].iloc[need])
+    missing = [s for s in asked if s not in covered]
+    seats = [Seat(need, (skill,), 1) for skill in missing[:places]]
+    if len(missing) > places > 0:
+        seats[-1] = Seat(need, tuple(missing[places - 1 :]), 1)
+    if places > len(missing):
+        seats.append(Seat(need, tuple(asked), places - len(missing)))
+    return seats
+
+
+def team_stage(
+    tables: ExpertTables,
+    config: ExpertConfig,
+    pool: EdgePool,
+    suppliers: Suppliers,
+    seats: list[Seat],
+    remaining: IntArray,
+    taken: set[tuple[int, int]],
+    previous: IntArray,
+) -> Stage:
+    """Team places as demands; each expert gets one edge per need, to its first fitting seat."""
+    specialties = [set(split_codes(c)) for c in tables.experts["specialty_codes"]]
+    seats_of_need: dict[int, list[int]] = {}
+    for index, seat in enumerate(seats):
+        seats_of_need.setdefault(seat.need, []).append(index)
+    edge_seat: list[int] = []
+    edge_pool: list[int] = []
+    for i, (n, e) in enumerate(zip(pool.need.tolist(), pool.expert.tolist(), strict=True)):
+        if (n, e) in taken:
+            continue
+        for seat_index in seats_of_need.get(n, []):
+            if specialties[e] & set(seats[seat_index].skills):
+                edge_seat.append(seat_index)
+                edge_pool.append(i)
+                break
+    chosen = np.array(edge_pool, dtype=np.int64)
+    values = _need_values(tables, config)
+    need_ids = tables.needs["need_id"].astype(str).tolist()
+    problem = Problem.from_arrays(
+        supplier_ids=suppliers.ids,
+        capacity=remaining,
+        demand_ids=[f"{need_ids[s.need]}#{j}" for j, s in enumerate(seats)],
+        slots=[s.slots for s in seats],
+        edge_supplier=suppliers.of_edge[chosen],
+        edge_demand=np.array(edge_seat, dtype=np.int64),
+        weight=pool.weight[chosen],
+        load=tables.needs["days_needed"].to_numpy(np.int64)[pool.need[chosen]],
+        slot_values=[[values[s.need]] * s.slots for s in seats],
+        previous=np.flatnonzero(np.isin(chosen, previous)),
+        stability_bonus=config.stability_bonus,
+    )
+    return Stage(problem, chosen, tuple(s.skills for s in seats))

@@ -1,0 +1,169 @@
+"""The expert matcher's input: data frames in, aligned arrays and code matrices out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from matching.codes import indicator, split_codes, vocabulary
+from matching.errors import InvalidInputError
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+EXPERT_COLUMNS = (
+    "expert_id", "lat", "lon", "industry_codes", "specialty_codes", "language_codes",
+    "service_days_per_quarter", "max_travel_km", "available_periods", "profile_zh",
+)  # fmt: skip
+NEED_COLUMNS = (
+    "need_id", "village_id", "period", "industry_code", "skill_codes", "language_code",
+    "days_needed", "experts_wanted", "urgency", "description_zh",
+)  # fmt: skip
+VILLAGE_COLUMNS = (
+    "village_id", "county_code", "lat", "lon", "deep_poverty", "extremely_poor_township",
+)  # fmt: skip
+PRIORITY_FLAGS = ("deep_poverty_village", "extremely_poor_township", "deep_poverty_county")
+
+
+def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -> None:
+    """Raise InvalidInputError naming the table and the first missing column."""
+    for column in columns:
+        if column not in frame.columns:
+            raise InvalidInputError(f"{table} has no column {column!r}.", item=f"{table}.{column}")
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Coordinators' and experts' decisions on (expert_id, need_id) pairs.
+
+    `previous` is the published assignment; `locked` pairs must stay; `forbidden` and
+    `declined` pairs must not appear (a decline is a forbid that came from the expert).
+    """
+
+    previous: frozenset[tuple[str, str]] = frozenset()
+    locked: frozenset[tuple[str, str]] = frozenset()
+    forbidden: frozenset[tuple[str, str]] = frozenset()
+    declined: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def excluded(self) -> frozenset[tuple[str, str]]:
+        return self.forbidden | self.declined
+
+    def __post_init__(self) -> None:
+        clash = self.locked & self.excluded
+        if clash:
+            pair = sorted(clash)[0]
+            raise InvalidInputError(f"pair {pair} is both locked and forbidden.", item=str(pair))
+
+
+@dataclass(frozen=True)
+class ExpertTables:
+    """Open needs, experts and villages (frames as the data set stores them), plus counties.
+
+    Frames are copied on construction, never modified; everything else is derived.
+    """
+
+    experts: pd.DataFrame
+    needs: pd.DataFrame
+    villages: pd.DataFrame
+    deep_poverty_counties: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        require_columns(self.experts, EXPERT_COLUMNS, "experts")
+        require_columns(self.needs, NEED_COLUMNS, "needs")
+        require_columns(self.villages, VILLAGE_COLUMNS, "villages")
+        object.__setattr__(self, "experts", self.experts.reset_index(drop=True).copy())
+        object.__setattr__(self, "needs", self.needs.reset_index(drop=True).copy())
+        unknown = ~self.needs["village_id"].isin(self.villages["village_id"])
+        if unknown.any():
+            row = int(np.flatnonzero(unknown.to_numpy())[0])
+            raise InvalidInputError(
+                f"needs row {row}: unknown village_id {self.needs['village_id'][row]!r}.",
+                item=f"needs.village_id[{row}]",
+            )
+
+    @property
+    def n_experts(self) -> int:
+        return len(self.experts)
+
+    @property
+    def n_needs(self) -> int:
+        return len(self.needs)
+
+    @cached_property
+    def need_village(self) -> pd.DataFrame:
+        """The village row of every need, aligned with `needs`."""
+        village = self.villages.set_index("village_id").loc[self.needs["village_id"]]
+        return village.reset_index()
+
+    @cached_property
+    def priority_flags(self) -> pd.DataFrame:
+        """Per need: deep-poverty village, extremely poor township, deep-poverty county."""
+        village = self.need_village
+        county = village["county_code"].isin(self.deep_poverty_counties)
+        return pd.DataFrame(
+            {
+                "deep_poverty_village": village["deep_poverty"].astype(int).to_numpy(),
+                "extremely_poor_township": village["extremely_poor_township"]
+                .astype(int)
+                .to_numpy(),
+                "deep_poverty_county": county.astype(int).to_numpy(),
+            }
+        )
+
+    @cached_property
+    def tier(self) -> IntArray:
+        """Priority tier 0–3: how many of the three deep-poverty flags a need carries."""
+        return np.asarray(self.priority_flags.to_numpy().sum(axis=1), dtype=np.int64)
+
+    @cached_property
+    def periods(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(sorted(set(self.needs["period"].astype(str))))}
+
+    @cached_property
+    def need_period(self) -> IntArray:
+        return np.asarray(self.needs["period"].astype(str).map(self.periods), dtype=np.int64)
+
+    @cached_property
+    def expert_periods(self) -> sp.csr_matrix:
+        return indicator(list(self.experts["available_periods"]), self.periods)
+
+    @cached_property
+    def skill_index(self) -> dict[str, int]:
+        return vocabulary([self.experts["specialty_codes"], self.needs["skill_codes"]])
+
+    @cached_property
+    def need_skills(self) -> sp.csr_matrix:
+        return indicator(list(self.needs["skill_codes"]), self.skill_index)
+
+    @cached_property
+    def expert_skills(self) -> sp.csr_matrix:
+        return indicator(list(self.experts["specialty_codes"]), self.skill_index)
+
+    @cached_property
+    def language_index(self) -> dict[str, int]:
+        return vocabulary([self.experts["language_codes"], self.needs["language_code"]])
+
+    @cached_property
+    def expert_languages(self) -> sp.csr_matrix:
+        return indicator(list(self.experts["language_codes"]), self.language_index)
+
+    @cached_property
+    def need_language(self) -> IntArray:
+        """Column of the asked language in `expert_languages`, or -1 when none is asked."""
+        codes = [split_codes(c) for c in self.needs["language_code"]]
+        return np.array([self.language_index[c[0]] if c else -1 for c in codes], dtype=np.int64)
+
+    @cached_property
+    def experts_in_industry(self) -> dict[str, IntArray]:
+        """Industry code -> indices of experts with a specialty in it."""
+        members: dict[str, list[int]] = {}
+        for row, cell in enumerate(self.experts["industry_codes"]):
+            for code in split_codes(cell):
+                members.setdefault(code, []).append(row)
+        return {code: np.array(rows, dtype=np.int64) for code, rows in members.items()}
