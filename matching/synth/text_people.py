@@ -52,7 +52,7 @@ WORKER_INTENTS = (
     "想去{city}找{sector}方面的工作，",
     "想做{sector}，",
     "{sector}的活都可以，",
-    "想进{sector}厂，",
+    "想找{sector}方面的活，",
 )
 WORKER_ANY = ("去哪里都行，", "只要稳定，什么工作都愿意试试，")
 WORKER_WISHES = (

@@ -1,0 +1,51 @@
+"""Job sectors shared by workers and postings: illustrative weights and wage levels.
+
+Wage levels are round illustrative figures for factory and service jobs in eastern
+cities, not survey data.
+"""
+
+from __future__ import annotations
+
+SECTOR_WEIGHTS = {
+    "ELEC": 0.20,
+    "GARM": 0.12,
+    "CONS": 0.15,
+    "LOGI": 0.12,
+    "CATR": 0.10,
+    "DOME": 0.08,
+    "SECU": 0.08,
+    "MACH": 0.10,
+    "GEN": 0.05,
+}
+CITY_WAGE_YUAN = {
+    "shanghai": 5600,
+    "shenzhen": 5400,
+    "guangzhou": 5000,
+    "hangzhou": 5000,
+    "suzhou": 4900,
+    "ningbo": 4800,
+    "qingdao": 4400,
+    "dalian": 4200,
+}
+SECTOR_WAGE_FACTOR = {
+    "ELEC": 1.0,
+    "GARM": 0.95,
+    "CONS": 1.25,
+    "LOGI": 1.05,
+    "CATR": 0.95,
+    "DOME": 1.1,
+    "SECU": 0.9,
+    "MACH": 1.1,
+    "GEN": 0.9,
+}
+SECTOR_MAX_AGE = {
+    "ELEC": 40,
+    "GARM": 45,
+    "CONS": 55,
+    "LOGI": 45,
+    "CATR": 50,
+    "DOME": 55,
+    "SECU": 55,
+    "MACH": 45,
+    "GEN": 50,
+}

@@ -1,0 +1,198 @@
+"""Rural workers (一人一档): who they are, what they can do, where they want to go.
+
+Workers are drawn in proportion to village population. Gender is drawn independently of
+everything else, so nothing downstream (skills, wishes, outcomes) depends on it. About a
+third of workers belong to a group of two to six fellow villagers who want to go
+together (抱团外出).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from matching.reference import Reference
+from matching.synth.catalog import Catalog
+from matching.synth.jobs import SECTOR_WEIGHTS
+from matching.synth.sampling import IntArray, categorical_rows, draw_from_pools, join_rows, make_ids
+from matching.synth.text_people import worker_descriptions
+from matching.synth.vocabulary import PRODUCTS, RAISED
+from matching.tables import join_codes, split_codes
+
+EDUCATION = ("小学", "初中", "高中", "中专", "大专")
+EDUCATION_BY_AGE = np.array(
+    [[0.05, 0.45, 0.2, 0.2, 0.1], [0.2, 0.5, 0.15, 0.1, 0.05], [0.45, 0.45, 0.05, 0.04, 0.01]]
+)
+GROUPED_SHARE = 0.35
+CERTIFICATE_SHARE = 0.35
+
+
+def _education(rng: np.random.Generator, age: IntArray) -> IntArray:
+    band = np.where(age < 30, 0, np.where(age <= 45, 1, 2))
+    return categorical_rows(rng, EDUCATION_BY_AGE[band])
+
+
+def _skills(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    sector: list[str],
+    experienced: np.ndarray,
+    farm: list[str],
+) -> list[str]:
+    job = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(sector), 2)
+    farm_skill = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(farm), 1)
+    job_count = np.where(experienced, rng.integers(1, 3, size=len(sector)), 0)
+    with_farm = rng.random(len(sector)) < 0.4
+    codes = np.concatenate([job, farm_skill], axis=1)
+    order = np.where((job_count == 1)[:, None], np.array([[0, 2, 1]]), np.array([[0, 1, 2]]))
+    order = np.where((job_count == 0)[:, None], np.array([[2, 0, 1]]), order)
+    return join_rows(np.take_along_axis(codes, order, axis=1), job_count + with_farm)
+
+
+def _certificates(rng: np.random.Generator, catalog: Catalog, skills: list[str]) -> list[str]:
+    u = rng.random(len(skills))
+    return [
+        join_codes(
+            catalog.certificate_of_skill[s]
+            for s in split_codes(codes)
+            if s in catalog.certificate_of_skill
+        )
+        if x < CERTIFICATE_SHARE
+        else ""
+        for codes, x in zip(skills, u.tolist(), strict=True)
+    ]
+
+
+def _intended_industries(
+    rng: np.random.Generator, sector: list[str], experienced: np.ndarray
+) -> list[str]:
+    sectors = list(SECTOR_WEIGHTS)
+    others = rng.choice(sectors, size=(len(sector), 2))
+    extra = rng.integers(0, 2, size=len(sector))
+    return [
+        join_codes([s, *o[:x]] if e else list(o[: x + 1]))
+        for s, o, x, e in zip(
+            sector, others.tolist(), extra.tolist(), experienced.tolist(), strict=True
+        )
+    ]
+
+
+def _intended_cities(
+    rng: np.random.Generator, ref: Reference, prefecture: list[str], year: int
+) -> list[str]:
+    active = ref.active_pairings(year)
+    paired = dict(zip(active["prefecture_code"], active["partner_city_code"], strict=True))
+    cities = ref.partner_cities["city_code"].to_numpy()
+    other = rng.choice(cities, size=len(prefecture))
+    u = rng.random((len(prefecture), 2))
+    return [
+        "" if a < 0.3 else join_codes(([paired[p]] if p in paired and b < 0.7 else []) + [o])
+        for p, o, a, b in zip(
+            prefecture, other.tolist(), u[:, 0].tolist(), u[:, 1].tolist(), strict=True
+        )
+    ]
+
+
+def _groups(rng: np.random.Generator, village: IntArray) -> list[str]:
+    """Group ids for runs of 2–6 grouped workers of the same village (villages sorted)."""
+    grouped = np.flatnonzero(rng.random(len(village)) < GROUPED_SHARE)
+    size = rng.integers(2, 7, size=len(village))
+    run_start = np.r_[0, np.flatnonzero(np.diff(village[grouped])) + 1]
+    run_id = np.cumsum(np.isin(np.arange(len(grouped)), run_start)) - 1
+    position = np.arange(len(grouped)) - run_start[run_id]
+    chunk = position // size[village[grouped]]
+    keys = run_id * 1000 + chunk
+    _, key_index, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    ids = np.full(len(village), "", dtype=object)
+    real = counts[key_index] >= 2  # a leftover single is not a group
+    ids[grouped[real]] = [
+        f"G{k + 1:06d}" for k in np.unique(key_index[real], return_inverse=True)[1]
+    ]
+    return ids.tolist()
+
+
+def _descriptions(
+    rng: np.random.Generator, ref: Reference, catalog: Catalog, frame: pd.DataFrame, farm: list[str]
+) -> list[str]:
+    size = len(frame)
+    city_name = dict(
+        zip(ref.partner_cities["city_code"], ref.partner_cities["name_zh"], strict=True)
+    )
+    skills = [split_codes(s) for s in frame["skill_codes"].tolist()]
+    job_skill = [
+        next((c for c in s if catalog.industry_kind[c.split("-")[0]] == "job"), "") for s in skills
+    ]
+    certs = [split_codes(c) for c in frame["certificate_codes"].tolist()]
+    intended = [split_codes(c) for c in frame["intended_industry_codes"].tolist()]
+    cities = [split_codes(c) for c in frame["intended_city_codes"].tolist()]
+    random_city = rng.choice(list(city_name.values()), size=size)
+    fields = {
+        "age": frame["age"].astype(str).tolist(),
+        "edu": frame["education"].tolist(),
+        "city": [
+            str(city_name[c[0]]) if c else str(r)
+            for c, r in zip(cities, random_city.tolist(), strict=True)
+        ],
+        "n": rng.integers(1, 9, size=size).astype(str).tolist(),
+        "skill": [catalog.skill_name[s] if s else "" for s in job_skill],
+        "verb": ["养" if f in RAISED else "种" for f in farm],
+        "product": [PRODUCTS[f][0][0] for f in farm],
+        "sector": ["、".join(catalog.industry_name[i] for i in codes) for codes in intended],
+        "wage": frame["expected_wage_yuan"].astype(str).tolist(),
+        "cert": [catalog.certificate_name[c[0]] if c else "" for c in certs],
+    }
+    flags = {
+        "experienced": [bool(s) for s in job_skill],
+        "any_city": [not c for c in cities],
+        "grouped": (frame["group_id"] != "").tolist(),
+        "stays_near": (frame["willing_far"] == 0).tolist(),
+        "has_cert": [bool(c) for c in certs],
+    }
+    return worker_descriptions(rng, fields, flags)
+
+
+def make_workers(
+    rng: np.random.Generator,
+    ref: Reference,
+    catalog: Catalog,
+    villages: pd.DataFrame,
+    count: int,
+    year: int,
+) -> pd.DataFrame:
+    """`count` workers from the given villages, sorted by village."""
+    population = villages["population"].to_numpy(dtype=np.float64)
+    village = np.sort(rng.choice(len(villages), size=count, p=population / population.sum()))
+    age = np.clip(rng.normal(35, 10, size=count), 16, 60).astype(np.int64)
+    education = _education(rng, age)
+    sectors, weights = zip(*SECTOR_WEIGHTS.items(), strict=True)
+    sector = rng.choice(list(sectors), size=count, p=np.array(weights) / sum(weights)).tolist()
+    experienced = rng.random(count) < 0.6
+    farm = [split_codes(v)[0] for v in villages["industry_codes"].to_numpy()[village]]
+    skills = _skills(rng, catalog, sector, experienced, farm)
+    deep = villages["deep_poverty"].to_numpy()[village]
+    wage = 3200 + 250 * education + 400 * experienced + rng.normal(0, 400, size=count)
+    frame = pd.DataFrame(
+        {
+            "worker_id": make_ids("W", count, 6),
+            "village_id": villages["village_id"].to_numpy()[village],
+            "registered_poor": (rng.random(count) < 0.3 + 0.2 * deep).astype(np.int64),
+            "age": age,
+            "gender": np.where(rng.random(count) < 0.6, "男", "女"),
+            "education": np.array(EDUCATION)[education],
+            "skill_codes": skills,
+            "certificate_codes": _certificates(rng, catalog, skills),
+            "intended_industry_codes": _intended_industries(rng, sector, experienced),
+            "intended_city_codes": _intended_cities(
+                rng, ref, villages["prefecture_code"].to_numpy()[village].tolist(), year
+            ),
+            "willing_far": (
+                rng.random(count) < np.clip(0.85 - 0.015 * np.maximum(0, age - 35), 0.3, 0.9)
+            ).astype(np.int64),
+            "expected_wage_yuan": (np.clip(np.round(wage / 100) * 100, 2500, 8000)).astype(
+                np.int64
+            ),
+            "group_id": _groups(rng, village),
+        }
+    )
+    frame["self_description_zh"] = _descriptions(rng, ref, catalog, frame, farm)
+    return frame
