@@ -102,10 +102,10 @@ def check_edges(
             item="edges",
         )
     key = tails * max(len(demands), 1) + heads
-    order = np.argsort(key, kind="stable")
-    repeat = _first(key[order][1:] == key[order][:-1])
+    ordered = np.sort(key)
+    repeat = _first(ordered[1:] == ordered[:-1])
     if repeat is not None:
-        edge = int(order[repeat + 1])
+        edge = int(np.flatnonzero(key == ordered[repeat])[1])
         name = f"({suppliers[tails[edge]]}, {demands[heads[edge]]})"
         raise InvalidInputError(f"edge {name} is listed twice", item=name)
     return tails, heads

@@ -2,8 +2,9 @@
 
 The scale is a power of ten. When some power 10**p (within what the solver's
 integer range allows) makes every value whole — which holds for any input written
-with up to p decimals, such as 73.5 or 0.125 — the integer problem is the float
-problem multiplied by 10**p, so its optimum is the true optimum. Otherwise the
+with up to p decimals, such as 73.5 or 0.125: dividing the rounded integer by 10**p
+gives back the very same float — the integer problem is the float problem
+multiplied by 10**p, so its optimum is the true optimum. Otherwise the
 largest power the range allows is used and every value is rounded; a solution then
 loses at most `terms * 0.5 / scale` against any other, and the solvers report that
 as the remaining gap instead of claiming more than they proved.
@@ -17,9 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# Relative tolerance for "this float times 10**p is a whole number": the decimal
-# literal 73.1 is stored as 73.0999999999999943..., which times 10 is 731 up to this.
-_WHOLE_TOLERANCE = 1e-9
 _MAX_DECIMALS = 12
 
 
@@ -43,14 +41,24 @@ def choose_scaling(values: npt.NDArray[np.float64], magnitude_limit: float) -> S
     largest = float(np.max(np.abs(values))) if values.size else 0.0
     if largest == 0.0:
         return Scaling(factor=1.0, exact=True)
-    top = math.floor(math.log10(magnitude_limit / largest))
+    # Logarithms of each side: limit / largest overflows for tiny values such as 1e-309.
+    top = math.floor(math.log10(magnitude_limit) - math.log10(largest))
     top = min(top, _MAX_DECIMALS)
     nonzero = values[values != 0.0]
+    # A small sample rules out most powers cheaply; only a candidate is checked on everything.
+    sample = nonzero[:: max(1, len(nonzero) // 1000)]
     for power in range(min(0, top), top + 1):
         factor = 10.0**power
-        scaled = nonzero * factor
-        if np.all(
-            np.abs(scaled - np.rint(scaled)) <= _WHOLE_TOLERANCE * np.maximum(1.0, np.abs(scaled))
-        ):
+        if _round_trips(sample, factor) and _round_trips(nonzero, factor):
             return Scaling(factor=factor, exact=True)
     return Scaling(factor=10.0**top, exact=False)
+
+
+def _round_trips(values: npt.NDArray[np.float64], factor: float) -> bool:
+    """Whether scaling and rounding loses nothing.
+
+    The decimal literal 73.1 is stored as 73.0999999999999943..., which times 10
+    rounds to 731, and 731 / 10 is that same float again: the scale loses nothing.
+    A tolerance instead would round away real differences (-999999.9996 to -1e6).
+    """
+    return bool(np.all(np.rint(values * factor) / factor == values))
