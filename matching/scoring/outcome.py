@@ -66,7 +66,10 @@ class RetentionModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             l2_regularization=self.l2_regularization,
             random_state=self.random_state,
         )
-        self.model_ = CalibratedClassifierCV(base, method=self.calibration, cv=self.cv)
+        # One calibrated model (not an ensemble of cv copies): scoring millions of pairs stays fast.
+        self.model_ = CalibratedClassifierCV(
+            base, method=self.calibration, cv=self.cv, ensemble=False
+        )
         self.model_.fit(X, target)
         self.classes_ = self.model_.classes_
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)

@@ -1,0 +1,184 @@
+"""The labour matcher's input: workers, open postings, villages, cities, pairings, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from matching.codes import indicator, vocabulary
+from matching.experts.tables import require_columns
+from matching.scoring.geo import haversine_km
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+WORKER_COLUMNS = (
+    "worker_id", "village_id", "registered_poor", "age", "education", "skill_codes",
+    "certificate_codes", "intended_industry_codes", "intended_city_codes", "willing_far",
+    "expected_wage_yuan", "group_id",
+)  # fmt: skip
+POSTING_COLUMNS = (
+    "posting_id", "partner_city_code", "industry_code", "positions", "wage_yuan_month",
+    "required_skill_codes", "required_certificate_codes", "min_age", "max_age", "housing",
+    "meals", "earmarked_prefecture_codes",
+)  # fmt: skip
+EDUCATION_LEVEL = {"小学": 1, "初中": 2, "高中": 3, "中专": 3, "大专": 4}
+
+
+@dataclass(frozen=True, eq=False)
+class Workforce:
+    """Workers and postings of one market (open ones to match, or the history's)."""
+
+    workers: pd.DataFrame
+    postings: pd.DataFrame
+    villages: pd.DataFrame
+    cities: pd.DataFrame  # partner_cities: city_code, lat, lon
+    pairings: pd.DataFrame  # partner_city_code, prefecture_code (in force)
+
+    def __post_init__(self) -> None:
+        require_columns(self.workers, WORKER_COLUMNS, "workers")
+        require_columns(self.postings, POSTING_COLUMNS, "postings")
+        object.__setattr__(self, "workers", self.workers.reset_index(drop=True).copy())
+        object.__setattr__(self, "postings", self.postings.reset_index(drop=True).copy())
+
+    @property
+    def n_workers(self) -> int:
+        return len(self.workers)
+
+    @property
+    def n_postings(self) -> int:
+        return len(self.postings)
+
+    @cached_property
+    def worker_village(self) -> pd.DataFrame:
+        village = self.villages.set_index("village_id").loc[self.workers["village_id"]]
+        return village.reset_index()
+
+    @cached_property
+    def city_index(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.cities["city_code"].astype(str))}
+
+    @cached_property
+    def posting_city(self) -> IntArray:
+        return np.asarray(self.postings["partner_city_code"].map(self.city_index), dtype=np.int64)
+
+    @cached_property
+    def prefecture_index(self) -> dict[str, int]:
+        codes = set(self.villages["prefecture_code"].astype(str)) | set(
+            self.pairings["prefecture_code"].astype(str)
+        )
+        return {c: i for i, c in enumerate(sorted(codes))}
+
+    @cached_property
+    def worker_prefecture(self) -> IntArray:
+        codes = self.worker_village["prefecture_code"].astype(str)
+        return np.asarray(codes.map(self.prefecture_index), dtype=np.int64)
+
+    @cached_property
+    def home_to_city_km(self) -> FloatArray:
+        """Workers × cities great-circle distance from the home village."""
+        v = self.worker_village
+        return haversine_km(
+            v["lat"].to_numpy(np.float64)[:, None],
+            v["lon"].to_numpy(np.float64)[:, None],
+            self.cities["lat"].to_numpy(np.float64),
+            self.cities["lon"].to_numpy(np.float64),
+        )
+
+    @cached_property
+    def intended_cities(self) -> npt.NDArray[np.bool_]:
+        """Workers × cities: the city is on the worker's list (an empty list means any)."""
+        cells = list(self.workers["intended_city_codes"])
+        table: npt.NDArray[np.bool_] = indicator(cells, self.city_index).toarray() > 0
+        table[~table.any(axis=1)] = True
+        return table
+
+    @cached_property
+    def paired(self) -> npt.NDArray[np.bool_]:
+        """Prefectures × cities: the city is the prefecture's east–west partner."""
+        table = np.zeros((len(self.prefecture_index), len(self.city_index)), dtype=bool)
+        for city, prefecture in zip(
+            self.pairings["partner_city_code"], self.pairings["prefecture_code"], strict=True
+        ):
+            if city in self.city_index and prefecture in self.prefecture_index:
+                table[self.prefecture_index[prefecture], self.city_index[city]] = True
+        return table
+
+    @cached_property
+    def earmarked(self) -> npt.NDArray[np.bool_]:
+        """Postings × prefectures: the posting takes workers from there (open = all)."""
+        marks = indicator(list(self.postings["earmarked_prefecture_codes"]), self.prefecture_index)
+        table: npt.NDArray[np.bool_] = marks.toarray() > 0
+        table[~table.any(axis=1)] = True
+        return table
+
+    @cached_property
+    def skill_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Workers × skills held, postings × skills required."""
+        return _pair_matrices(self, "skill_codes", "required_skill_codes")
+
+    @cached_property
+    def certificate_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Workers × certificates held, postings × certificates required."""
+        return _pair_matrices(self, "certificate_codes", "required_certificate_codes")
+
+    @cached_property
+    def city_wish(self) -> npt.NDArray[np.bool_]:
+        """Workers × cities: the city is explicitly on the worker's list."""
+        table, _ = listed(self.workers["intended_city_codes"], self.cities["city_code"])
+        return _aligned(table, self.workers["intended_city_codes"], self.cities["city_code"])
+
+    @cached_property
+    def industry_wish(self) -> tuple[npt.NDArray[np.bool_], IntArray]:
+        """Workers × industries wished, and each posting's industry column (-1: none wished)."""
+        return listed(self.workers["intended_industry_codes"], self.postings["industry_code"])
+
+    @cached_property
+    def group_of_worker(self) -> IntArray:
+        """Index of the worker's group among groups of two or more, or -1."""
+        ids = self.workers["group_id"].fillna("").astype(str)
+        sizes = ids[ids != ""].value_counts()
+        real = sorted(sizes[sizes >= 2].index)
+        position = {g: i for i, g in enumerate(real)}
+        return np.array([position.get(g, -1) for g in ids], dtype=np.int64)
+
+    @cached_property
+    def group_names(self) -> list[str]:
+        ids = self.workers["group_id"].fillna("").astype(str).to_numpy()
+        names = [""] * (int(self.group_of_worker.max()) + 1)
+        for worker, group in enumerate(self.group_of_worker):
+            if group >= 0:
+                names[group] = str(ids[worker])
+        return names
+
+
+def listed(lists: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.bool_], IntArray]:
+    """Rows × codes table of explicit list entries, and each value's column (-1 if unknown)."""
+    index = vocabulary([lists, values])
+    table = indicator(list(lists), index).toarray() > 0
+    column = np.array([index.get(str(v), -1) for v in values], dtype=np.int64)
+    return table, column
+
+
+def _pair_matrices(
+    force: Workforce, worker_col: str, posting_col: str
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    index = vocabulary([force.workers[worker_col], force.postings[posting_col]])
+    return (
+        indicator(list(force.workers[worker_col]), index),
+        indicator(list(force.postings[posting_col]), index),
+    )
+
+
+def _aligned(
+    table: npt.NDArray[np.bool_], lists: pd.Series, values: pd.Series
+) -> npt.NDArray[np.bool_]:
+    """Reorder the columns of a `listed` table to the order of `values`."""
+    index = vocabulary([lists, values])
+    columns = np.array([index[str(v)] for v in values], dtype=np.int64)
+    return table[:, columns]
