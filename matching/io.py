@@ -142,7 +142,7 @@ def _lookup(
             raise InvalidInputError(
                 f"{section}[{position}]: missing {key}", item=f"{section}[{position}]"
             )
-        if item[key] not in index:
+        if type(item[key]) is not str or item[key] not in index:
             raise InvalidInputError(
                 f"{section}[{position}]: unknown {key} {item[key]!r}", item=f"{section}[{position}]"
             )
@@ -216,7 +216,9 @@ def _pairs(
     result = np.empty(len(items), dtype=np.int64)
     n_demands = max(len(demand_index), 1)
     for position, item in enumerate(items):
-        s, d = supplier_index.get(item.get("supplier")), demand_index.get(item.get("demand"))  # type: ignore[arg-type]
+        supplier, demand = item.get("supplier"), item.get("demand")
+        s = supplier_index.get(supplier) if type(supplier) is str else None
+        d = demand_index.get(demand) if type(demand) is str else None
         found = -1
         if s is not None and d is not None:
             at = int(np.searchsorted(sorted_keys, s * n_demands + d))

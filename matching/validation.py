@@ -19,6 +19,11 @@ from matching.errors import InvalidInputError
 Label = Callable[[int], str]
 ArrayT = TypeVar("ArrayT", bound=np.ndarray)
 
+# The largest capacity, slot count or load: with 32-bit values, the solvers' int64
+# sums over a problem's items cannot overflow, and a float above 2**63 never reaches
+# the int64 conversion (where it would turn negative).
+MAX_COUNT = 2**31 - 1
+
 
 def frozen(array: ArrayT) -> ArrayT:
     """Mark an array read-only, so a problem cannot change under a solver."""
@@ -73,6 +78,12 @@ def check_integer_array(
     if bad is not None:
         raise InvalidInputError(
             f"{label(bad)}: {field} must be >= {minimum}, got {int(array[bad])}", item=label(bad)
+        )
+    bad = _first(array > MAX_COUNT)
+    if bad is not None:
+        raise InvalidInputError(
+            f"{label(bad)}: {field} must be at most {MAX_COUNT}, got {array[bad]:.0f}",
+            item=label(bad),
         )
     return array.astype(np.int64)
 
