@@ -79,7 +79,28 @@ def _group_conflict(problem: Problem, fixed: IntArray) -> str | None:
                 f"group {problem.group_ids[g]!r} is pinned to {problem.demand_ids[d]!r} "
                 f"by a fixed edge, but {reason}"
             )
-    return None
+    return _pinned_overfill(problem, fixed, target, members_of)
+
+
+def _pinned_overfill(
+    problem: Problem, fixed: IntArray, target: dict[int, int], members_of: list[IntArray]
+) -> str | None:
+    """Pinned groups take a slot per member at their demand, beside the other fixed edges."""
+    free = fixed[problem.group_of_supplier[problem.edge_supplier[fixed]] < 0]
+    need = np.bincount(problem.edge_demand[free], minlength=problem.n_demands)
+    for g, d in target.items():
+        need[d] += len(members_of[g])
+    over = np.flatnonzero(need > problem.slots)
+    if len(over) == 0:
+        return None
+    d = int(over[0])
+    groups = ", ".join(repr(problem.group_ids[g]) for g, at in target.items() if at == d)
+    edges = ", ".join(problem.edge_name(int(e)) for e in free[problem.edge_demand[free] == d])
+    return (
+        f"demand {problem.demand_ids[d]!r} has {int(problem.slots[d])} slots but needs "
+        f"{int(need[d])} for the groups {groups} pinned there by fixed edges"
+        + (f" and the fixed edges {edges}" if edges else "")
+    )
 
 
 def _group_cannot_go(problem: Problem, group: int, demand: int, members: IntArray) -> str | None:
