@@ -16,11 +16,15 @@ ProgressCallback = Callable[[float, float, float], None]
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Parameters of a solve; validated on construction."""
+    """Parameters of a solve; validated on construction.
+
+    `workers` is CP-SAT's thread count. One worker is the default: it is deterministic
+    and, on the benchmark instances, proves optimality faster than two interleaved ones.
+    """
 
     time_limit: float | None = 60.0
     seed: int = 0
-    workers: int = 2
+    workers: int = 1
     progress: ProgressCallback | None = None
 
     def __post_init__(self) -> None:

@@ -110,9 +110,11 @@ class _Model:
         p = self.placements
         edge_values = problem.edge_value[self.edges]
         slot_values = problem.slot_value_flat
+        # Placements are scaled as sums of their members' scaled edges, so that a scale
+        # exact for the edges stays exact for the groups.
         self.scale = choose_scaling(
-            np.concatenate((edge_values, p.value, slot_values)),
-            _INT_RANGE / max(1, len(edge_values) + len(p) + len(slot_values)),
+            np.concatenate((edge_values, problem.edge_value[p.edges], slot_values)),
+            _INT_RANGE / max(1, len(edge_values) + len(p.edges) + len(slot_values)),
         )
         self.x = [self.model.new_bool_var(f"x{e}") for e in self.edges.tolist()]
         self.y = [self.model.new_bool_var(f"y{i}") for i in range(len(p))]
@@ -178,9 +180,14 @@ class _Model:
     def _add_objective(self, slot_terms: list[tuple[cp_model.IntVar, float]]) -> None:
         problem, scale = self.problem, self.scale
         edge_costs = scale.apply(problem.edge_value[self.edges]).tolist()
-        group_costs = scale.apply(self.placements.value).tolist()
+        member_costs = scale.apply(problem.edge_value[self.placements.edges])
+        group_costs = (
+            np.add.reduceat(member_costs, self.placements.start[:-1]).tolist()
+            if len(self.placements)
+            else []
+        )
         slot_costs = scale.apply(np.asarray([v for _, v in slot_terms], dtype=np.float64)).tolist()
-        self._terms = len(self.x) + len(self.y) + len(slot_terms)
+        self._terms = len(self.x) + len(self.placements.edges) + len(slot_terms)
         self.model.maximize(
             cp_model.LinearExpr.weighted_sum(
                 [*self.x, *self.y, *(z for z, _ in slot_terms)],

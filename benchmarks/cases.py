@@ -1,0 +1,160 @@
+"""One benchmark case per function; each runs in its own process (see `benchmarks.run`).
+
+A case returns a dict of measured figures; the runner adds the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from ortools.graph.python import min_cost_flow
+
+from benchmarks.instances import FlowShape, flow_arrays, general_problem
+from benchmarks.mip import solve_mip
+from matching import Problem, solve
+from matching.io import dump_problem
+
+Case = Callable[[int], dict[str, Any]]
+
+LARGE_FLOW = FlowShape(suppliers=1_000_000, demands=50_000, edges_per_supplier=10)
+JSON_FLOW = FlowShape(suppliers=100_000, demands=5_000, edges_per_supplier=10)
+
+
+def flow_from_arrays(seed: int) -> dict[str, Any]:
+    """Fast path from arrays: validation plus min-cost flow, 10M edges."""
+    arrays = flow_arrays(LARGE_FLOW, seed)
+    started = time.perf_counter()
+    problem = Problem.from_arrays(**arrays)  # type: ignore[arg-type]
+    built = time.perf_counter()
+    result = solve(problem, solver="flow")
+    done = time.perf_counter()
+    return {
+        "edges": problem.n_edges,
+        "status": result.status,
+        "objective": result.objective,
+        "validate_s": built - started,
+        "network_s": result.timings["build"],
+        "ortools_solve_s": result.timings["solve"],
+        "wall_s": done - started,
+    }
+
+
+def flow_ortools_alone(seed: int) -> dict[str, Any]:
+    """The same instance straight into OR-Tools (no validation, slot values or fixed edges)."""
+    a = flow_arrays(LARGE_FLOW, seed)
+    started = time.perf_counter()
+    n_s, n_d = LARGE_FLOW.suppliers, LARGE_FLOW.demands
+    capacity, slots = np.asarray(a["capacity"]), np.asarray(a["slots"])
+    source, sink, total = n_s + n_d, n_s + n_d + 1, int(capacity.sum())
+    tails = np.concatenate(
+        (np.full(n_s, source), a["edge_supplier"], n_s + np.arange(n_d), [source])
+    )  # type: ignore[arg-type]
+    heads = np.concatenate(
+        (np.arange(n_s), n_s + np.asarray(a["edge_demand"]), np.full(n_d, sink), [sink])
+    )
+    capacities = np.concatenate(
+        (capacity, np.ones(len(tails) - n_s - n_d - 1, np.int64), slots, [total])
+    )
+    costs = np.concatenate(
+        (np.zeros(n_s), -np.rint(np.asarray(a["weight"]) * 100), np.zeros(n_d), [0])
+    ).astype(np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), capacities, costs
+    )
+    supplies = np.zeros(n_s + n_d + 2, np.int64)
+    supplies[source], supplies[sink] = total, -total
+    flow.set_nodes_supplies(np.arange(n_s + n_d + 2, dtype=np.int32), supplies)
+    status = flow.solve()
+    return {"status": str(status), "wall_s": time.perf_counter() - started}
+
+
+def _json_problem(seed: int, folder: Path) -> Path:
+    path = folder / "problem.json"
+    path.write_bytes(dump_problem(Problem.from_arrays(**flow_arrays(JSON_FLOW, seed))))  # type: ignore[arg-type]
+    return path
+
+
+def cli_json(seed: int) -> dict[str, Any]:
+    """`bangfu solve` end to end on a JSON file of 1M edges, as a user runs it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = _json_problem(seed, Path(folder))
+        out = Path(folder) / "solution.json"
+        started = time.perf_counter()
+        command = [
+            str(Path(sys.executable).with_name("bangfu")),
+            "solve",
+            str(path),
+            "-o",
+            str(out),
+        ]
+        subprocess.run(command, check=True)
+        wall = time.perf_counter() - started
+        solution = orjson.loads(out.read_bytes())
+        return {
+            "file_mb": path.stat().st_size / 2**20,
+            "status": solution["status"],
+            "objective": solution["objective"],
+            "wall_s": wall,
+        }
+
+
+def json_ortools_alone(seed: int) -> dict[str, Any]:
+    """A direct script: parse the same file with orjson, build arrays, call OR-Tools."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = _json_problem(seed, Path(folder))
+        script = Path(__file__).with_name("direct_json.py")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(script), str(path)], check=True)
+        return {"wall_s": time.perf_counter() - started}
+
+
+def general_cpsat(seed: int) -> dict[str, Any]:
+    """General path: 5,000 suppliers, 800 demands, 50,000 edges with loads and groups."""
+    problem = general_problem(5_000, 800, 50_000, seed)
+    started = time.perf_counter()
+    result = solve(problem, solver="cpsat", time_limit=60)
+    return {
+        "groups": len(problem.group_ids),
+        "status": result.status,
+        "objective": result.objective,
+        "gap": result.gap,
+        "build_s": result.timings["build"],
+        "solve_s": result.timings["solve"],
+        "wall_s": time.perf_counter() - started,
+    }
+
+
+def general_highs(seed: int) -> dict[str, Any]:
+    """The same instance as a plain MIP solved by HiGHS (scipy.optimize.milp)."""
+    outcome = solve_mip(general_problem(5_000, 800, 50_000, seed))
+    return {"status": outcome.status, "objective": outcome.objective, "wall_s": outcome.seconds}
+
+
+def general_greedy(seed: int) -> dict[str, Any]:
+    """The greedy solver on the general instance: how far below the optimum it lands."""
+    problem = general_problem(5_000, 800, 50_000, seed)
+    started = time.perf_counter()
+    result = solve(problem, solver="greedy")
+    return {"objective": result.objective, "wall_s": time.perf_counter() - started}
+
+
+CASES: dict[str, Case] = {
+    "flow_from_arrays": flow_from_arrays,
+    "flow_ortools_alone": flow_ortools_alone,
+    "cli_json": cli_json,
+    "json_ortools_alone": json_ortools_alone,
+    "general_cpsat": general_cpsat,
+    "general_highs": general_highs,
+    "general_greedy": general_greedy,
+}
+
+TARGETS_S = {"flow_from_arrays": 20.0, "cli_json": 4.0, "general_cpsat": 10.0}
