@@ -71,7 +71,9 @@ def solve_command(
                 problem, solver=solver, time_limit=time_limit, seed=seed, progress=bar.update
             )
     except InvalidInputError as error:
-        click.echo(f"invalid problem {problem_file}: {error}", err=True)
+        # One line even when an id in the message holds a line break.
+        message = "\\n".join(f"invalid problem {problem_file}: {error}".splitlines())
+        click.echo(message, err=True)
         sys.exit(EXIT_INVALID)
     solution = dump_solution(result, problem, timings=timings)
     if output:

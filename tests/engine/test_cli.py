@@ -160,3 +160,19 @@ def test_installed_command_reads_standard_input() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["objective"] == 85
+
+
+def test_invalid_input_stays_on_one_line_with_a_line_break_in_an_id() -> None:
+    """An id holding a line break still gives one line on standard error."""
+    text = json.dumps(
+        {
+            "format": "bangfu.assignment/1",
+            "suppliers": [{"id": "E\n1", "capacity": 1}],
+            "demands": [{"id": "N1", "slots": 1}],
+            "edges": [{"supplier": "E\n1", "demand": "N1", "weight": "high"}],
+        }
+    ).encode()
+    result = _run("-", stdin=text)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "weight" in result.stderr
