@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from matching.io import problem_from_document
@@ -92,3 +93,47 @@ def test_same_seed_same_result(document: dict[str, Any]) -> None:
             second.bound,
         )
         assert np.array_equal(first.chosen, second.chosen)
+
+
+def _medium_problem(seed: int, *, groups: bool) -> Problem:
+    """A seeded problem of up to 40 suppliers, 15 demands and 150 edges."""
+    rng = np.random.default_rng(seed)
+    n_s, n_d = int(rng.integers(5, 40)), int(rng.integers(3, 15))
+    pairs = rng.choice(n_s * n_d, size=min(n_s * n_d, int(rng.integers(10, 150))), replace=False)
+    slots = rng.integers(1, 4, n_d)
+    members = rng.permutation(n_s)[: 2 * (n_s // 5)].reshape(-1, 2) if groups else []
+    return Problem.from_arrays(
+        supplier_ids=[f"S{i}" for i in range(n_s)],
+        capacity=rng.integers(1, 4, n_s),
+        demand_ids=[f"D{j}" for j in range(n_d)],
+        slots=slots,
+        edge_supplier=pairs // n_d,
+        edge_demand=pairs % n_d,
+        weight=rng.normal(3.0, 5.0, len(pairs)),
+        load=rng.integers(1, 3, len(pairs)) if groups else None,
+        slot_values=[
+            sorted(rng.integers(0, 40, int(rng.integers(0, s + 1))) / 4)[::-1] for s in slots
+        ],
+        groups={f"G{g}": pair.tolist() for g, pair in enumerate(members)},
+        previous=rng.choice(len(pairs), size=5, replace=False),
+        stability_bonus=1.5,
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_flow_and_cpsat_agree_on_medium_problems(seed: int) -> None:
+    """Beyond brute-force sizes, the two exact solvers still reach the same optimum."""
+    problem = _medium_problem(seed, groups=False)
+    flow, cpsat = solve(problem, solver="flow"), solve(problem, solver="cpsat")
+    assert flow.status == cpsat.status == "optimal"
+    assert math.isclose(flow.objective, cpsat.objective, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_greedy_never_beats_cpsat_with_groups_and_loads(seed: int) -> None:
+    """With groups and loads, CP-SAT proves an optimum that greedy never exceeds."""
+    problem = _medium_problem(seed, groups=True)
+    cpsat, greedy = solve(problem, solver="cpsat"), solve(problem, solver="greedy")
+    assert cpsat.status == "optimal" and greedy.status == "feasible"
+    assert violations(problem, greedy.chosen) == []
+    assert greedy.objective <= cpsat.bound + 1e-9
