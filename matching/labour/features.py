@@ -50,6 +50,10 @@ def pair_features(
             "paired": force.paired[force.worker_prefecture[worker], city],
             "city_wish": force.city_wish[worker, city],
             "industry_wish": industry_wish(force, worker, posting),
+            "industries_given": _given(w["intended_industry_codes"])[worker],
+            "cities_given": _given(w["intended_city_codes"])[worker],
+            "sector_experience": _lookup(*force.sector_experience, worker, posting),
+            "earmarked_for_worker": _earmarked(force, worker, posting),
         }
     )
     features = features.astype(
@@ -81,7 +85,25 @@ def _share(force: Workforce, kind: str, worker: IntArray, posting: IntArray) -> 
 
 def industry_wish(force: Workforce, worker: IntArray, posting: IntArray) -> IntArray:
     """1 if the posting's industry is explicitly among the worker's intended industries."""
-    table, column = force.industry_wish
+    return _lookup(*force.industry_wish, worker, posting)
+
+
+def _given(lists: pd.Series) -> IntArray:
+    return np.asarray(lists.fillna("").astype(str).str.len().to_numpy() > 0, dtype=np.int64)
+
+
+def _earmarked(force: Workforce, worker: IntArray, posting: IntArray) -> IntArray:
+    """1 if the posting is earmarked (not open to all) and for the worker's prefecture."""
+    earmarked_any = force.postings["earmarked_prefecture_codes"].fillna("").astype(str) != ""
+    marked = earmarked_any.to_numpy()[posting]
+    for_me = force.earmarked[posting, force.worker_prefecture[worker]]
+    return np.asarray(marked & for_me, dtype=np.int64)
+
+
+def _lookup(
+    table: npt.NDArray[np.bool_], column: IntArray, worker: IntArray, posting: IntArray
+) -> IntArray:
+    """table[worker, column[posting]], 0 where the posting's code has no column."""
     col = column[posting]
     wished = np.zeros(worker.size, dtype=np.int64)
     known = col >= 0

@@ -139,6 +139,18 @@ class Workforce:
         return listed(self.workers["intended_industry_codes"], self.postings["industry_code"])
 
     @cached_property
+    def sector_experience(self) -> tuple[npt.NDArray[np.bool_], IntArray]:
+        """Workers × industries of the skills they hold (a skill code's prefix is its industry),
+        and each posting's industry column (-1: nobody has a skill there)."""
+        prefixes = (
+            self.workers["skill_codes"]
+            .fillna("")
+            .astype(str)
+            .str.replace(r"-[^;]*", "", regex=True)
+        )
+        return listed(prefixes, self.postings["industry_code"])
+
+    @cached_property
     def group_of_worker(self) -> IntArray:
         """Index of the worker's group among groups of two or more, or -1."""
         ids = self.workers["group_id"].fillna("").astype(str)
