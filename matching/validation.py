@@ -23,6 +23,9 @@ ArrayT = TypeVar("ArrayT", bound=np.ndarray)
 # sums over a problem's items cannot overflow, and a float above 2**63 never reaches
 # the int64 conversion (where it would turn negative).
 MAX_COUNT = 2**31 - 1
+# The largest |weight|, slot value or stability bonus: sums of a million of them stay
+# far inside float range, and every value keeps cents when scaled to integers.
+MAX_MAGNITUDE = 1e12
 
 
 def frozen(array: ArrayT) -> ArrayT:
@@ -90,10 +93,12 @@ def check_integer_array(
 
 def check_weights(values: npt.ArrayLike, count: int, label: Label) -> npt.NDArray[np.float64]:
     array = _numeric(values, "weight", count).copy()
-    bad = _first(~np.isfinite(array))
+    bad = _first(~(np.abs(array) <= MAX_MAGNITUDE))
     if bad is not None:
         raise InvalidInputError(
-            f"{label(bad)}: weight must be a finite number, got {array[bad]!r}", item=label(bad)
+            f"{label(bad)}: weight must be a finite number of magnitude at most "
+            f"{MAX_MAGNITUDE:g}, got {array[bad]!r}",
+            item=label(bad),
         )
     return array
 
@@ -169,9 +174,10 @@ def _check_one_slot_list(values: Sequence[float], slots: int, demand: str) -> No
     for k, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
             raise InvalidInputError(f"{name}: slot_values[{k}] is not a number", item=demand)
-        if not math.isfinite(value) or value < 0:
+        if not 0 <= value <= MAX_MAGNITUDE:
             raise InvalidInputError(
-                f"{name}: slot_values[{k}] must be finite and >= 0, got {value!r}", item=demand
+                f"{name}: slot_values[{k}] must be finite, >= 0 and <= {MAX_MAGNITUDE:g}, got {value!r}",
+                item=demand,
             )
         if value > previous:
             raise InvalidInputError(
@@ -228,8 +234,9 @@ def check_edge_list(
 def check_stability_bonus(value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.number):
         raise InvalidInputError("stability_bonus must be a number", item="stability_bonus")
-    if not math.isfinite(value) or value < 0:
+    if not 0 <= value <= MAX_MAGNITUDE:
         raise InvalidInputError(
-            f"stability_bonus must be finite and >= 0, got {value!r}", item="stability_bonus"
+            f"stability_bonus must be finite, >= 0 and <= {MAX_MAGNITUDE:g}, got {value!r}",
+            item="stability_bonus",
         )
     return float(value)

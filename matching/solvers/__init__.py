@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from matching.errors import InvalidInputError, UnknownSolverError
+from matching.errors import BangfuError, InvalidInputError, UnknownSolverError
 from matching.problem import Problem
 from matching.result import Result, violations
 from matching.solvers.base import ProgressCallback, SolveOptions, Solver
@@ -72,7 +72,8 @@ def solve(
     if result.status != "infeasible":
         broken = violations(problem, result.chosen)
         # A solver bug must never reach a coordinator as a valid plan.
-        assert not broken, f"solver {name} returned an infeasible assignment: {broken}"
+        if broken:
+            raise BangfuError(f"solver {name} returned an infeasible assignment: {broken}")
     logger.info(
         "solved with %s in %.3fs: %s, objective %s",
         name,
