@@ -176,7 +176,8 @@ def _check_one_slot_list(values: Sequence[float], slots: int, demand: str) -> No
             raise InvalidInputError(f"{name}: slot_values[{k}] is not a number", item=demand)
         if not 0 <= value <= MAX_MAGNITUDE:
             raise InvalidInputError(
-                f"{name}: slot_values[{k}] must be finite, >= 0 and <= {MAX_MAGNITUDE:g}, got {value!r}",
+                f"{name}: slot_values[{k}] must be finite, >= 0 and <= {MAX_MAGNITUDE:g}, "
+                f"got {value!r}",
                 item=demand,
             )
         if value > previous:
