@@ -55,7 +55,8 @@ def _home_counties(
     province = rng.choice(guiyang.to_numpy(), size=len(tier))
     prefecture = seats.reindex(rng.choice(scale_prefectures, size=len(tier))).to_numpy()
     county = villages["county_code"].to_numpy()[rng.integers(0, len(villages), size=len(tier))]
-    return np.where(tier == 0, province, np.where(tier == 1, prefecture, county)).tolist()
+    chosen = np.where(tier == 0, province, np.where(tier == 1, prefecture, county))
+    return [str(code) for code in chosen]
 
 
 def _local_village(rng: np.random.Generator, villages: pd.DataFrame, home: list[str]) -> IntArray:
@@ -74,12 +75,14 @@ def _local_village(rng: np.random.Generator, villages: pd.DataFrame, home: list[
 def _primary_industries(
     rng: np.random.Generator, ref: Reference, villages: pd.DataFrame, local: IntArray
 ) -> list[str]:
-    own = [split_codes(villages["industry_codes"].iat[i]) for i in local.tolist()]
+    industry_codes = villages["industry_codes"].to_numpy().astype(str)
+    own = [split_codes(str(industry_codes[i])) for i in local.tolist()]
     featured = [
         items[int(u * len(items))] for items, u in zip(own, rng.random(len(own)), strict=True)
     ]
     element = rng.choice(ref.industry_codes("element"), size=len(own))
-    return np.where(rng.random(len(own)) < ELEMENT_SHARE, element, featured).tolist()
+    chosen = np.where(rng.random(len(own)) < ELEMENT_SHARE, element, featured)
+    return [str(code) for code in chosen]
 
 
 def _specialties(rng: np.random.Generator, catalog: Catalog, primary: list[str]) -> list[str]:
@@ -156,7 +159,8 @@ def _organisations(
     county = [
         c + o for c, o in zip(home_county, rng.choice(COUNTY_ORGS, size=len(tier)), strict=True)
     ]
-    return np.where(tier == 0, province, np.where(tier == 1, prefecture, county)).tolist()
+    chosen = np.where(tier == 0, province, np.where(tier == 1, prefecture, county))
+    return [str(name) for name in chosen]
 
 
 def _titles(rng: np.random.Generator, catalog: Catalog, industries: list[str]) -> list[str]:

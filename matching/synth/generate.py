@@ -34,6 +34,9 @@ from matching.synth.workers import make_workers
 logger = logging.getLogger(__name__)
 
 GENERATOR_VERSION = 1
+# progress steps reported to the caller, in order
+PROGRESS_STEPS = ("villages", "experts", "needs", "workers", "postings", "placements", "visits")
+# independent random streams, one per stage
 STAGES = (
     "villages",
     "experts",

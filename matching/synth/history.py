@@ -31,7 +31,7 @@ def _dates_in_periods(rng: np.random.Generator, periods: list[str]) -> list[str]
         [f"{y:04d}-{m:02d}-01" for y, m in zip(years, months, strict=True)], dtype="datetime64[D]"
     )
     days = starts + rng.integers(0, 90, size=len(periods)).astype("timedelta64[D]")
-    return np.datetime_as_string(days, unit="D").tolist()
+    return [str(day) for day in np.datetime_as_string(days, unit="D")]
 
 
 def _best_candidate(rng: np.random.Generator, score: np.ndarray, candidates: IntArray) -> IntArray:
@@ -89,13 +89,31 @@ def make_placements(
     )
 
 
+def _visit_candidates(rng: np.random.Generator, data: Dataset, needs: IntArray) -> IntArray:
+    """Half the candidates share the need's industry (a dispatcher's phone list), half anyone."""
+    primary = data.experts["industry_codes"].str.split(";").str[0].to_numpy().astype(str)
+    order = np.argsort(primary, kind="stable")
+    wanted = data.needs["industry_code"].to_numpy().astype(str)[needs]
+    start = np.searchsorted(primary[order], wanted, side="left")
+    count = np.searchsorted(primary[order], wanted, side="right") - start
+    half = VISIT_CANDIDATES // 2
+    offsets = (rng.random((len(needs), half)) * count[:, None]).astype(np.int64)
+    same = order[np.minimum(start[:, None] + offsets, len(order) - 1)]
+    anyone = rng.integers(0, len(data.experts), size=(len(needs), VISIT_CANDIDATES - half))
+    same = np.where(count[:, None] > 0, same, anyone[:, :1])
+    return np.concatenate([same, anyone], axis=1).astype(np.int64)
+
+
 def make_visits(rng: np.random.Generator, data: Dataset) -> pd.DataFrame:
     """One past visit per closed need, by a hand-dispatched expert, rated by the village."""
     needs = np.flatnonzero(data.needs["status"].to_numpy() == "closed")
-    candidates = rng.integers(0, len(data.experts), size=(len(needs), VISIT_CANDIDATES))
+    candidates = _visit_candidates(rng, data, needs)
     pair_needs = np.repeat(needs, VISIT_CANDIDATES)
     f = visit_features(data, candidates.ravel(), pair_needs)
-    score = 2.0 * f.industry_match + 1.0 * f.specialty_fit - f.distance_km / 100.0
+    beyond_radius = np.maximum(0.0, f.distance_km / f.max_travel_km - 1.0)
+    score = (
+        2.0 * f.industry_match + 1.0 * f.specialty_fit - f.distance_km / 100.0 - 2.0 * beyond_radius
+    )
     expert = _best_candidate(rng, score, candidates)
     expert_ids = data.experts["expert_id"].to_numpy()[expert]
     need_ids = data.needs["need_id"].to_numpy()[needs]

@@ -30,7 +30,7 @@ Gender has no effect at all, on purpose: a model that learns one learns noise.
 Visit quality (expert e serving need n), a number in (0, 1); the expected rating on the
 village's 1–5 scale is ``1 + 4 * quality``::
 
-    logit quality = -0.8
+    logit quality = -0.2
         + 1.8 * specialty_fit          share of the need's skills among e's specialties
         + 0.6 * industry_match         e has a specialty in the need's industry
         + 0.4 * speaks_asked_language  the need asks for a language and e speaks it
@@ -44,6 +44,7 @@ village's 1–5 scale is ``1 + 4 * quality``::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def _splitmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 
 def hidden_effect(
-    ids: Sequence[str] | pd.Series, seed: int, kind: str, sd: float
+    ids: Sequence[str] | pd.Series | NDArray[Any], seed: int, kind: str, sd: float
 ) -> NDArray[np.float64]:
     """A fixed N(0, sd²) draw per id, from the id's number, the seed and the effect kind."""
     numbers = pd.Series(list(ids), dtype=str).str.slice(1).astype(np.int64).to_numpy()
@@ -150,7 +151,7 @@ def visit_logit(features: VisitFeatures) -> NDArray[np.float64]:
     """The documented visit-quality logit, without the hidden expert effect."""
     f = features
     return np.asarray(
-        -0.8
+        -0.2
         + 1.8 * f.specialty_fit
         + 0.6 * f.industry_match
         + 0.4 * f.speaks_asked_language

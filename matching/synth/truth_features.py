@@ -85,9 +85,8 @@ def _wants(matrix: Any, rows: Ints, columns: Ints) -> Floats:
 
 
 def _code_position(values: pd.Series | NDArray[Any], vocabulary: list[str]) -> Ints:
-    return np.asarray(
-        pd.Index(vocabulary).get_indexer(np.asarray(values, dtype=str)), dtype=np.int64
-    )
+    wanted = pd.Index(np.asarray(values, dtype=str))
+    return np.asarray(pd.Index(vocabulary).get_indexer(wanted), dtype=np.int64)
 
 
 def _city_prefecture_pairs(ref: Reference, cities: list[str], prefectures: list[str]) -> Floats:
