@@ -17,6 +17,7 @@ from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.config import ExpertConfig
 from matching.experts.pool import EdgePool, build_pool
 from matching.experts.rules import PairContext
+from matching.experts.split import solve_in_parts
 from matching.experts.stages import (
     Seat,
     Stage,
@@ -29,7 +30,6 @@ from matching.experts.stages import (
 from matching.experts.tables import Decisions, ExpertTables
 from matching.result import Result
 from matching.scoring.text import TextAffinity
-from matching.solvers import solve
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions)
     previous = pool.index_of(decisions.previous, ids)
     lead_locks, team_locks = _split_locks(pool, pool.index_of(decisions.locked, ids))
     lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous)
-    lead_result = _solve(lead, config)
+    lead_result = _solve(lead, tables, config)
     lead_edges = lead.pool_edge[lead_result.chosen]
     seats = _open_seats(tables, pool, lead_edges, team_locks)
     remaining = _remaining_capacity(
@@ -98,7 +98,7 @@ def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions)
     )
     taken = {(int(pool.need[i]), int(pool.expert[i])) for i in np.r_[lead_edges, team_locks]}
     team = team_stage(tables, config, pool, suppliers, seats, remaining, taken, previous)
-    team_result = _solve(team, config)
+    team_result = _solve(team, tables, config)
     team_edges = team.pool_edge[team_result.chosen]
     seat_of = team.problem.edge_demand[team_result.chosen]
     chosen = np.concatenate([lead_edges, team_locks, team_edges])
@@ -127,9 +127,10 @@ def _context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
     )
 
 
-def _solve(stage: Stage, config: ExpertConfig) -> Result:
-    result = solve(
-        stage.problem, solver=config.solver, time_limit=config.time_limit, seed=config.seed
+def _solve(stage: Stage, tables: ExpertTables, config: ExpertConfig) -> Result:
+    period = tables.need_period[stage.need_of_edge]
+    result = solve_in_parts(
+        stage.problem, period, solver=config.solver, time_limit=config.time_limit, seed=config.seed
     )
     logger.info("%s: %s, gap %.2g", result.solver, result.status, result.gap)
     return result

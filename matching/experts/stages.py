@@ -33,6 +33,7 @@ class Stage:
     problem: Problem
     pool_edge: IntArray
     seat_skills: tuple[tuple[str, ...], ...]  # per demand: skills its place is meant for
+    need_of_edge: IntArray
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,13 @@ def lead_stage(
     fixed: IntArray,
     previous: IntArray,
 ) -> Stage:
-    """One place per need, valued by priority tier and urgency."""
+    """One place per need, valued by priority tier and urgency.
+
+    With one slot per need, a need's slot value is earned exactly when one of its edges is
+    chosen, so it is folded into the edge weights: the same objective, a simpler model.
+    """
     load = tables.needs["days_needed"].to_numpy(np.int64)[pool.need]
-    values = _need_values(tables, config)
+    values = np.asarray(_need_values(tables, config), dtype=np.float64)
     problem = Problem.from_arrays(
         supplier_ids=suppliers.ids,
         capacity=suppliers.capacity,
@@ -73,15 +78,14 @@ def lead_stage(
         slots=np.ones(tables.n_needs, dtype=np.int64),
         edge_supplier=suppliers.of_edge,
         edge_demand=pool.need,
-        weight=pool.weight,
+        weight=pool.weight + values[pool.need],
         load=load,
-        slot_values=[[v] for v in values],
         fixed=fixed,
         previous=previous,
         stability_bonus=config.stability_bonus,
     )
     skills = tuple(tuple(split_codes(c)) for c in tables.needs["skill_codes"])
-    return Stage(problem, np.arange(len(pool), dtype=np.int64), skills)
+    return Stage(problem, np.arange(len(pool), dtype=np.int64), skills, pool.need)
 
 
 def _need_values(tables: ExpertTables, config: ExpertConfig) -> list[float]:
@@ -153,4 +157,4 @@ def team_stage(
         previous=np.flatnonzero(np.isin(chosen, previous)),
         stability_bonus=config.stability_bonus,
     )
-    return Stage(problem, chosen, tuple(s.skills for s in seats))
+    return Stage(problem, chosen, tuple(s.skills for s in seats), pool.need[chosen])
