@@ -11,6 +11,7 @@ from matching.result import Result, violations
 from matching.solvers.base import ProgressCallback, SolveOptions, Solver
 from matching.solvers.flow import solve_flow
 from matching.solvers.greedy import solve_greedy
+from matching.solvers.relaxation import relaxation_applies
 
 logger = logging.getLogger(__name__)
 
@@ -22,22 +23,38 @@ def _solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
     return solve_cpsat(problem, options)
 
 
+def _solve_decompose(problem: Problem, options: SolveOptions) -> Result:
+    from matching.solvers.decompose import solve_decompose
+
+    return solve_decompose(problem, options)
+
+
+# Above this many edges, a problem the flow cannot solve goes to `decompose` when its
+# relaxation applies: CP-SAT on the whole problem takes minutes there, the relaxation seconds.
+DECOMPOSE_FROM_EDGES = 20_000
+
 SOLVERS: dict[str, Solver] = {
     "flow": solve_flow,
     "cpsat": _solve_cpsat,
     "greedy": solve_greedy,
+    "decompose": _solve_decompose,
 }
 SOLVER_NAMES = ("auto", *SOLVERS)
 
 
 def choose_solver(problem: Problem, name: str) -> str:
-    """Resolve `auto`: the flow when it applies (no groups, unit loads), else CP-SAT.
+    """Resolve `auto`: the flow when it applies (no groups, unit loads); `decompose` for
+    large problems with groups and unit loads; else CP-SAT.
 
-    An unknown name, or `flow` for a problem it cannot solve, is an error, never a fallback.
+    An unknown name, or `flow`/`decompose` for a problem they cannot solve, is an error,
+    never a fallback.
     """
     flow_applies = not problem.has_groups and problem.has_unit_loads
     if name == "auto":
-        return "flow" if flow_applies else "cpsat"
+        if flow_applies:
+            return "flow"
+        large = problem.n_edges >= DECOMPOSE_FROM_EDGES
+        return "decompose" if large and relaxation_applies(problem) else "cpsat"
     if name not in SOLVERS:
         raise UnknownSolverError(
             f"unknown solver {name!r}; choose one of {', '.join(SOLVER_NAMES)}", item="solver"
@@ -46,6 +63,12 @@ def choose_solver(problem: Problem, name: str) -> str:
         raise InvalidInputError(
             "solver 'flow' handles only problems without groups and with every load 1; "
             "use 'auto' or 'cpsat'",
+            item="solver",
+        )
+    if name == "decompose" and not relaxation_applies(problem):
+        raise InvalidInputError(
+            "solver 'decompose' needs the same load on every edge of a demand and load 1 on "
+            "group members' edges; use 'auto' or 'cpsat'",
             item="solver",
         )
     return name

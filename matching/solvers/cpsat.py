@@ -75,6 +75,10 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     params = solver.parameters
     params.random_seed = options.seed
     params.num_workers = options.workers
+    # Full linearization puts every constraint into the LP: on assignment problems its
+    # bound is nearly tight, and one worker with it proves in a fraction of a second what
+    # the default search cannot in minutes (measured on neighbourhoods of `decompose`).
+    params.linearization_level = 2
     # Interleaved search makes a parallel solve deterministic: same input, same answer.
     params.interleave_search = options.workers > 1
     if options.time_limit is not None:
