@@ -98,6 +98,8 @@ class _Neighbourhood:
         touching[p.edge_supplier[self.demands[p.edge_demand]]] = True
         grouped = p.group_of_supplier >= 0
         inside |= touching & ~grouped & (used < p.capacity)
+        if not p.has_groups:
+            return inside
         # Groups come whole: those placed in the area, and unplaced ones that touch it.
         group_of = np.maximum(p.group_of_supplier, 0)
         placed = np.zeros(len(p.group_ids), dtype=np.bool_)
