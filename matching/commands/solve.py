@@ -129,7 +129,7 @@ class _ProgressBar:
         self._bar.close()
 
     def _tick(self) -> None:
-        while not self._done.wait(0.5):
+        while not self._done.wait(1.0):
             self._bar.n = min(time.perf_counter() - self._started, self._total)
             self._bar.refresh()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from matching.errors import InvalidInputError
 from matching.problem import Problem
@@ -26,6 +29,8 @@ class SolveOptions:
     seed: int = 0
     workers: int = 1
     progress: ProgressCallback | None = None
+    # Edge indices of a known feasible assignment to start from (CP-SAT only).
+    warm_start: npt.NDArray[np.int64] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and not self.time_limit > 0:

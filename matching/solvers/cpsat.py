@@ -20,7 +20,14 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from matching.problem import Problem
-from matching.result import OPTIMALITY_TOLERANCE, Result, infeasible, objective_value
+from matching.result import (
+    OPTIMALITY_TOLERANCE,
+    Result,
+    demand_counts,
+    infeasible,
+    objective_value,
+    violations,
+)
 from matching.solvers.base import SolveOptions
 from matching.solvers.greedy import greedy_choice
 from matching.solvers.presolve import GroupPlacements, fixed_conflict, useful_free_edges
@@ -39,11 +46,11 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
     if conflict:
         return infeasible("cpsat", conflict)
     model = _Model(problem)
-    hint = greedy_choice(problem, model.placements)
+    hint = _starting_point(problem, model.placements, options.warm_start)
     model.add_hint(hint)
     built = time.perf_counter()
     solver = cp_model.CpSolver()
-    _configure(solver, options)
+    _configure(solver, options, spent=built - started)
     callback = _Progress(options, started, model.scale) if options.progress else None
     status = solver.solve(model.model, callback)
     solved = time.perf_counter()
@@ -58,6 +65,9 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
         return _unsolved(problem, hint, solver.status_name(status), timings)
     chosen = model.chosen(solver)
     objective = objective_value(problem, chosen)
+    if status == cp_model.FEASIBLE and objective < objective_value(problem, hint):
+        # CP-SAT may drop a hint it could not complete; never return less than the start.
+        chosen, objective = hint, objective_value(problem, hint)
     bound = solver.best_objective_bound / model.scale.factor + model.error_bound()
     proven = bound - objective <= OPTIMALITY_TOLERANCE * max(1.0, abs(objective))
     return Result(
@@ -71,7 +81,20 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
     )
 
 
-def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+def _starting_point(
+    problem: Problem, placements: GroupPlacements, warm_start: IntArray | None
+) -> IntArray:
+    """The greedy solution, or the caller's warm start when it is feasible and better."""
+    greedy = greedy_choice(problem, placements)
+    if warm_start is None or violations(problem, warm_start):
+        return greedy
+    start = np.sort(np.asarray(warm_start, dtype=np.int64))
+    if objective_value(problem, start) >= objective_value(problem, greedy):
+        return start
+    return greedy
+
+
+def _configure(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -> None:
     params = solver.parameters
     params.random_seed = options.seed
     params.num_workers = options.workers
@@ -82,14 +105,14 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     # Interleaved search makes a parallel solve deterministic: same input, same answer.
     params.interleave_search = options.workers > 1
     if options.time_limit is not None:
-        params.max_time_in_seconds = options.time_limit
+        # The limit covers the whole call, model building included.
+        params.max_time_in_seconds = max(0.1, options.time_limit - spent)
 
 
 def _unsolved(
     problem: Problem, hint: IntArray, status_name: str, timings: dict[str, float]
 ) -> Result:
     """Time ran out before CP-SAT found a solution: return the greedy one, honestly marked."""
-    from matching.result import violations
 
     if violations(problem, hint):
         return infeasible("cpsat", "no solution found within the time limit", **timings)
@@ -167,6 +190,7 @@ class _Model:
         for i, d in enumerate(p.demand.tolist()):
             count_terms[d].append(int(p.size[i]) * self.y[i])
         slot_terms: list[tuple[cp_model.IntVar, float]] = []
+        self.slot_vars: dict[int, list[cp_model.IntVar]] = {}
         for d, terms in enumerate(count_terms):
             if not terms:
                 continue
@@ -179,6 +203,7 @@ class _Model:
                 for earlier, later in itertools.pairwise(z):
                     self.model.add_implication(later, earlier)
                 slot_terms.extend(zip(z, values.tolist(), strict=True))
+                self.slot_vars[d] = z
         return slot_terms
 
     def _add_objective(self, slot_terms: list[tuple[cp_model.IntVar, float]]) -> None:
@@ -207,6 +232,10 @@ class _Model:
         p = self.placements
         for i, var in enumerate(self.y):
             self.model.add_hint(var, bool(chosen_mask[p.edges_of(i)].all()))
+        counts = demand_counts(self.problem, chosen)
+        for d, z in self.slot_vars.items():
+            for k, var in enumerate(z):
+                self.model.add_hint(var, k < counts[d])
 
     def chosen(self, solver: cp_model.CpSolver) -> IntArray:
         picked = [

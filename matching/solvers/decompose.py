@@ -54,7 +54,9 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
         repaired = _repair(problem, chosen, seeds, rings, _time_left(options, started))
         if repaired is None:
             break
-        chosen = repaired
+        # Out of time, CP-SAT may return less than the area held before: keep the better.
+        if objective_value(problem, repaired) >= objective_value(problem, chosen):
+            chosen = repaired
     stats["rings"] = rings
     return _result(problem, chosen, bound, started, stats)
 
@@ -66,11 +68,15 @@ def _repair(
     if time_left <= 0:
         return None
     area = _Neighbourhood(problem, chosen, seeds, rings)
-    result = solve_cpsat(area.problem, SolveOptions(time_limit=time_left))
+    inside = area.inside(chosen)
+    # The current assignment restricted to the area is feasible there: CP-SAT starts from it.
+    current = np.searchsorted(area.edges, chosen[inside])
+    result = solve_cpsat(
+        area.problem, SolveOptions(time_limit=time_left, warm_start=current.astype(np.int64))
+    )
     if result.status == "infeasible":
         return None
-    kept = chosen[~area.inside(chosen)]
-    return np.sort(np.concatenate((kept, area.edges[result.chosen])))
+    return np.sort(np.concatenate((chosen[~inside], area.edges[result.chosen])))
 
 
 class _Neighbourhood:
