@@ -116,3 +116,69 @@ def _groups(draw: st.DrawFn, suppliers: list[str]) -> list[dict[str, Any]]:
         if members:
             groups.append({"id": f"G{g}", "members": members})
     return groups
+
+
+# Loads and capacities for the relaxation's shape: capacities often hold one heavy edge
+# but not two, so the relaxation fills edges only in part.
+DEMAND_LOADS = st.sampled_from([1, 1, 2, 3])
+HEAVY_LOADS = st.sampled_from([2, 3])
+CAPACITIES = st.sampled_from([0, 1, 2, 2, 3, 3, 4, 5])
+
+
+@st.composite
+def relaxable_documents(
+    draw: st.DrawFn, *, decimal: bool = True, heavy: bool = False
+) -> dict[str, Any]:
+    """A problem of at most 4 suppliers, 3 demands and 10 edges that `decompose` accepts.
+
+    Every edge at a demand has the demand's load; demands that group members have edges
+    to take load 1, so group members' edges all have load 1. `heavy` gives every other
+    demand load 2 or 3, where the relaxation is most often fractional.
+    """
+    loads = HEAVY_LOADS if heavy else DEMAND_LOADS
+    value = QUARTERS if decimal else FLOATS
+    nonnegative = NONNEGATIVE_QUARTERS if decimal else NONNEGATIVE_FLOATS
+    suppliers: list[dict[str, Any]] = [
+        {"id": f"S{i}", "capacity": draw(CAPACITIES)} for i in range(draw(st.integers(2, 4)))
+    ]
+    demands = [_demand(draw, f"D{j}", nonnegative) for j in range(draw(st.integers(1, 3)))]
+    with_groups: bool = draw(st.booleans())
+    groups = _groups(draw, [s["id"] for s in suppliers]) if with_groups else []
+    pairs = [(s["id"], d["id"]) for s in suppliers for d in demands]
+    order = draw(st.permutations(pairs))
+    picked = order[: draw(st.integers(min(2, len(pairs)), min(8, len(pairs))))]
+    share: bool = draw(st.booleans())
+    if groups and share:
+        # Give one group edges to one shared demand, so that it can be placed.
+        group = draw(st.sampled_from(groups))
+        shared = draw(st.sampled_from(demands))["id"]
+        picked += [(m, shared) for m in group["members"] if (m, shared) not in picked]
+    picked = picked[:10]
+    grouped = {m for group in groups for m in group["members"]}
+    unit_demands = {d for s, d in picked if s in grouped}
+    load_of = {d["id"]: 1 if d["id"] in unit_demands else draw(loads) for d in demands}
+    edges = []
+    for s, d in picked:
+        edge: dict[str, Any] = {"supplier": s, "demand": d, "weight": draw(value)}
+        if load_of[d] != 1 or draw(st.booleans()):
+            edge["load"] = load_of[d]
+        edges.append(edge)
+    document: dict[str, Any] = {
+        "format": "bangfu.assignment/1",
+        "suppliers": suppliers,
+        "demands": demands,
+        "edges": edges,
+    }
+    if groups:
+        document["groups"] = groups
+    for section, most in (("fixed", 2), ("previous", 4)):
+        listed: bool = draw(st.booleans())
+        if edges and listed:
+            chosen = draw(st.lists(st.sampled_from(edges), unique_by=_pair, max_size=most))
+            if chosen:
+                document[section] = [
+                    {"supplier": e["supplier"], "demand": e["demand"]} for e in chosen
+                ]
+    if draw(st.booleans()):
+        document["stability_bonus"] = draw(nonnegative)
+    return document
