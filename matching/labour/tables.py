@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from matching.codes import indicator, vocabulary
 from matching.experts.tables import require_columns
-from matching.scoring.geo import haversine_km
+from matching.geo import haversine_km
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -1,5 +1,6 @@
 """Scoring: turning records into weighted candidate pairs.
 
 Array-level building blocks shared by the expert and labour matchers: text affinity,
-sparse top-k candidate generation, distances and the retention (outcome) model.
+sparse top-k candidate generation and the retention (outcome) model. Distances live in
+`matching.geo`.
 """

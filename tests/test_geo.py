@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.scoring.geo import haversine_km, pairwise_km
+from matching.geo import EARTH_RADIUS_KM, haversine_km, pairwise_km
 
 
 def test_guiyang_to_zunyi() -> None:
     """Guiyang–Zunyi is about 125 km as the crow flies."""
     assert 115 < float(haversine_km(26.65, 106.63, 27.73, 106.93)) < 135
+
+
+def test_quarter_meridian() -> None:
+    """Pole to equator is a quarter of the circumference on the chosen sphere."""
+    assert np.isclose(float(haversine_km(90.0, 0.0, 0.0, 0.0)), np.pi / 2 * EARTH_RADIUS_KM)
+    assert np.isclose(
+        float(haversine_km(90.0, 0.0, 0.0, 0.0, radius_km=6371.0)), 6371.0 * np.pi / 2
+    )
+
+
+def test_antipodes_do_not_overflow() -> None:
+    """Rounding never pushes the haversine past 1, so antipodes give half a circumference."""
+    assert np.isclose(float(haversine_km(0.0, 0.0, 0.0, 180.0)), np.pi * EARTH_RADIUS_KM)
 
 
 def test_broadcasting_and_symmetry() -> None:
