@@ -30,8 +30,9 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.bench_matchers experts
+	$(BIN)/python -m benchmarks.bench_matchers labour
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
