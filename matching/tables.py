@@ -10,7 +10,7 @@ Column kinds:
 - ``int`` / ``float``: numbers, converted to int64 / float64;
 - ``flag``: 0 or 1, converted to int64;
 - ``codes``: `;`-separated codes kept as one string; `split_codes` and `codes_matrix`
-  turn them into lists or a sparse multi-hot matrix.
+  turn them into lists or a sparse multi-hot matrix, `vocabulary` numbers the codes.
 
 Row numbers in messages are file line numbers (the header is line 1).
 """
@@ -114,9 +114,14 @@ def write_table(frame: pd.DataFrame, directory: Path, spec: TableSpec) -> None:
     )
 
 
-def split_codes(value: str) -> list[str]:
-    """`"TEA-01;TEA-02"` -> `["TEA-01", "TEA-02"]`; the empty string -> `[]`."""
-    return [code for code in value.split(CODE_SEPARATOR) if code]
+def split_codes(value: object) -> list[str]:
+    """`"TEA-01;TEA-02"` -> `["TEA-01", "TEA-02"]`; an empty or missing cell -> `[]`.
+
+    Spaces around a code are dropped.
+    """
+    if not isinstance(value, str):
+        return []
+    return [code for code in (part.strip() for part in value.split(CODE_SEPARATOR)) if code]
 
 
 def join_codes(codes: Iterable[str]) -> str:
@@ -124,25 +129,49 @@ def join_codes(codes: Iterable[str]) -> str:
     return CODE_SEPARATOR.join(dict.fromkeys(codes))
 
 
+def vocabulary(columns: Iterable[Iterable[object]]) -> dict[str, int]:
+    """A sorted code -> column index map over every code seen in the given columns."""
+    codes = {code for column in columns for cell in column for code in split_codes(cell)}
+    return {code: index for index, code in enumerate(sorted(codes))}
+
+
 def _exploded(values: Sequence[str] | pd.Series) -> pd.Series:
-    """One row per (original row position, code); empty codes dropped."""
+    """One row per (original row position, code) as written; empty codes dropped."""
     series = pd.Series(list(values), dtype=str)
     exploded = series.str.split(CODE_SEPARATOR).explode()
     return exploded[exploded.notna() & (exploded != "")]
 
 
-def codes_matrix(values: Sequence[str] | pd.Series, vocabulary: Sequence[str]) -> Any:
+def _exploded_cells(values: Sequence[object] | pd.Series) -> pd.Series:
+    """Like `_exploded`, but a cell that is not a string has no codes (as in `split_codes`)
+    and spaces around a code are dropped."""
+    cells = pd.Series(list(values), dtype=object)
+    exploded = cells.where(cells.map(lambda cell: isinstance(cell, str)), "")
+    exploded = exploded.astype(str).str.split(CODE_SEPARATOR).explode().str.strip()
+    return exploded[exploded.notna() & (exploded != "")]
+
+
+def codes_matrix(
+    values: Sequence[object] | pd.Series,
+    vocabulary: Sequence[str] | Mapping[str, int],
+    *,
+    dtype: type[np.floating[Any]] = np.float64,
+) -> Any:
     """A sparse 0/1 CSR matrix (rows = values, columns = vocabulary) from `;`-joined codes.
 
-    Codes missing from the vocabulary are ignored; check them first with
-    `check_codes` when they must exist.
+    `vocabulary` is a list of codes or a code -> column map (see `vocabulary`). Codes are
+    read as by `split_codes`; codes missing from the vocabulary are ignored; check them
+    first with `check_codes` when they must exist.
     """
-    position = pd.Series(np.arange(len(vocabulary)), index=list(vocabulary))
-    exploded = _exploded(values)
+    if isinstance(vocabulary, Mapping):
+        position = pd.Series(dict(vocabulary), dtype=np.int64)
+    else:
+        position = pd.Series(np.arange(len(vocabulary)), index=list(vocabulary))
+    exploded = _exploded_cells(values)
     columns = exploded.map(position)
     known = columns.notna().to_numpy()
     rows = exploded.index.to_numpy()[known]
-    data = np.ones(int(known.sum()), dtype=np.float64)
+    data = np.ones(int(known.sum()), dtype=dtype)
     shape = (len(values), len(vocabulary))
     matrix = sparse.csr_matrix(
         (data, (rows, columns.to_numpy()[known].astype(np.int64))), shape=shape

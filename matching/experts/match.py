@@ -11,7 +11,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.codes import split_codes
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.config import ExpertConfig
@@ -30,6 +29,7 @@ from matching.experts.stages import (
 from matching.experts.tables import Decisions, ExpertTables
 from matching.result import Result
 from matching.scoring.text import TextAffinity
+from matching.tables import split_codes
 
 logger = logging.getLogger(__name__)
 

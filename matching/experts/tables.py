@@ -10,8 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from matching.codes import indicator, split_codes, vocabulary
 from matching.errors import InvalidInputError
+from matching.tables import codes_matrix, split_codes, vocabulary
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -131,7 +131,7 @@ class ExpertTables:
 
     @cached_property
     def expert_periods(self) -> sp.csr_matrix:
-        return indicator(list(self.experts["available_periods"]), self.periods)
+        return codes_matrix(self.experts["available_periods"], self.periods, dtype=np.float32)
 
     @cached_property
     def skill_index(self) -> dict[str, int]:
@@ -139,11 +139,11 @@ class ExpertTables:
 
     @cached_property
     def need_skills(self) -> sp.csr_matrix:
-        return indicator(list(self.needs["skill_codes"]), self.skill_index)
+        return codes_matrix(self.needs["skill_codes"], self.skill_index, dtype=np.float32)
 
     @cached_property
     def expert_skills(self) -> sp.csr_matrix:
-        return indicator(list(self.experts["specialty_codes"]), self.skill_index)
+        return codes_matrix(self.experts["specialty_codes"], self.skill_index, dtype=np.float32)
 
     @cached_property
     def language_index(self) -> dict[str, int]:
@@ -151,7 +151,7 @@ class ExpertTables:
 
     @cached_property
     def expert_languages(self) -> sp.csr_matrix:
-        return indicator(list(self.experts["language_codes"]), self.language_index)
+        return codes_matrix(self.experts["language_codes"], self.language_index, dtype=np.float32)
 
     @cached_property
     def need_language(self) -> IntArray:

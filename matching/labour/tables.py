@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from matching.codes import indicator, vocabulary
 from matching.experts.tables import require_columns
 from matching.geo import haversine_km
+from matching.tables import codes_matrix, vocabulary
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -94,7 +94,7 @@ class Workforce:
     def intended_cities(self) -> npt.NDArray[np.bool_]:
         """Workers × cities: the city is on the worker's list (an empty list means any)."""
         cells = list(self.workers["intended_city_codes"])
-        table: npt.NDArray[np.bool_] = indicator(cells, self.city_index).toarray() > 0
+        table: npt.NDArray[np.bool_] = codes_matrix(cells, self.city_index).toarray() > 0
         table[~table.any(axis=1)] = True
         return table
 
@@ -112,7 +112,7 @@ class Workforce:
     @cached_property
     def earmarked(self) -> npt.NDArray[np.bool_]:
         """Postings × prefectures: the posting takes workers from there (open = all)."""
-        marks = indicator(list(self.postings["earmarked_prefecture_codes"]), self.prefecture_index)
+        marks = codes_matrix(self.postings["earmarked_prefecture_codes"], self.prefecture_index)
         table: npt.NDArray[np.bool_] = marks.toarray() > 0
         table[~table.any(axis=1)] = True
         return table
@@ -172,7 +172,7 @@ class Workforce:
 def listed(lists: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.bool_], IntArray]:
     """Rows × codes table of explicit list entries, and each value's column (-1 if unknown)."""
     index = vocabulary([lists, values])
-    table = indicator(list(lists), index).toarray() > 0
+    table = codes_matrix(lists, index).toarray() > 0
     column = np.array([index.get(str(v), -1) for v in values], dtype=np.int64)
     return table, column
 
@@ -182,8 +182,8 @@ def _pair_matrices(
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     index = vocabulary([force.workers[worker_col], force.postings[posting_col]])
     return (
-        indicator(list(force.workers[worker_col]), index),
-        indicator(list(force.postings[posting_col]), index),
+        codes_matrix(force.workers[worker_col], index, dtype=np.float32),
+        codes_matrix(force.postings[posting_col], index, dtype=np.float32),
     )
 
 
