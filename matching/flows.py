@@ -14,6 +14,7 @@ from matching.dataset import Dataset
 from matching.errors import InvalidInputError
 from matching.experts import Decisions, ExpertTables
 from matching.labour import Workforce
+from matching.outputs import MatchOutput
 from matching.reference import Reference
 
 DECISION_KINDS = ("lock", "forbid", "decline")
@@ -83,21 +84,15 @@ def read_decisions(previous: Path | None, decisions: Path | None) -> Decisions:
     )
 
 
-def write_outputs(
-    out: Path,
-    assignments: pd.DataFrame,
-    unassigned: pd.DataFrame,
-    explanations: list[dict[str, Any]],
-    summary: dict[str, Any],
-) -> None:
+def write_outputs(out: Path, match: MatchOutput[Any]) -> None:
     """assignments.csv, unassigned.csv, explanations.jsonl and summary.json, all UTF-8."""
     out.mkdir(parents=True, exist_ok=True)
-    assignments.to_csv(out / "assignments.csv", index=False, encoding="utf-8")
-    unassigned.to_csv(out / "unassigned.csv", index=False, encoding="utf-8")
+    match.assignments.to_csv(out / "assignments.csv", index=False, encoding="utf-8")
+    match.unassigned.to_csv(out / "unassigned.csv", index=False, encoding="utf-8")
     with (out / "explanations.jsonl").open("wb") as handle:
-        for explanation in explanations:
+        for explanation in match.explanations:
             handle.write(orjson.dumps(explanation, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
-    text = json.dumps(summary, ensure_ascii=False, indent=2, default=_plain)
+    text = json.dumps(match.summary, ensure_ascii=False, indent=2, default=_plain)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
 
 

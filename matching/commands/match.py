@@ -7,12 +7,18 @@ summary.json into --out, and prints a short summary. Exit status 2 on invalid in
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from matching.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from matching.dataset import Dataset
+    from matching.outputs import MatchOutput
+    from matching.reference import Reference
 
 EXIT_INVALID = 2
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
@@ -43,39 +49,45 @@ def match_command(
     seed: int,
 ) -> None:
     """Match experts to village needs, or workers to partner-city postings."""
-    try:
-        summary = _run(market, data_dir, out_dir, previous, decisions, time_limit, seed)
-    except InvalidInputError as error:
-        click.echo(f"invalid input: {error}", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(readable(market, summary))
-
-
-def _run(
-    market: str,
-    data_dir: Path,
-    out_dir: Path,
-    previous: Path | None,
-    decisions: Path | None,
-    time_limit: float,
-    seed: int,
-) -> dict[str, Any]:
     from matching import flows
     from matching.dataset import load_dataset
     from matching.reference import load_reference
 
-    reference = load_reference()
-    dataset = load_dataset(data_dir, reference)
-    if market == "experts":
-        from matching.experts import ExpertConfig, match_experts
+    try:
+        reference = load_reference()
+        dataset = load_dataset(data_dir, reference)
+        if market == "experts":
+            match = _match_experts(dataset, reference, previous, decisions, time_limit, seed)
+        else:
+            match = _match_labour(dataset, reference, time_limit, seed)
+        flows.write_outputs(out_dir, match)
+    except InvalidInputError as error:
+        click.echo(f"invalid input: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(readable(market, match.summary))
 
-        tables = flows.expert_tables(dataset, reference)
-        config = ExpertConfig(time_limit=time_limit, seed=seed)
-        match = match_experts(tables, config, flows.read_decisions(previous, decisions))
-        flows.write_outputs(
-            out_dir, match.assignments, match.unassigned, match.explanations, match.summary
-        )
-        return match.summary
+
+def _match_experts(
+    dataset: Dataset,
+    reference: Reference,
+    previous: Path | None,
+    decisions: Path | None,
+    time_limit: float,
+    seed: int,
+) -> MatchOutput[Any]:
+    from matching import flows
+    from matching.experts import ExpertConfig, match_experts
+
+    tables = flows.expert_tables(dataset, reference)
+    config = ExpertConfig(time_limit=time_limit, seed=seed)
+    return match_experts(tables, config, flows.read_decisions(previous, decisions))
+
+
+def _match_labour(
+    dataset: Dataset, reference: Reference, time_limit: float, seed: int
+) -> MatchOutput[Any]:
+    """The optimized placements, with the stable mode compared in the summary."""
+    from matching import flows
     from matching.labour import LabourConfig, compare_modes, match_labour, train_retention
 
     open_force, history = flows.workforces(dataset, reference)
@@ -83,11 +95,7 @@ def _run(
     labour = match_labour(
         open_force, model, LabourConfig(time_limit=time_limit, seed=seed), report.as_dict()
     )
-    summary = {**labour.summary, "modes": compare_modes(labour.run)}
-    flows.write_outputs(
-        out_dir, labour.assignments, labour.unassigned, labour.explanations, summary
-    )
-    return summary
+    return replace(labour, summary={**labour.summary, "modes": compare_modes(labour.run)})
 
 
 def readable(market: str, summary: dict[str, Any]) -> str:

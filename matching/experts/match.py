@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates, generate
@@ -27,6 +25,7 @@ from matching.experts.stages import (
     team_stage,
 )
 from matching.experts.tables import Decisions, ExpertTables
+from matching.outputs import MatchOutput
 from matching.result import Result
 from matching.scoring.text import TextAffinity
 from matching.tables import split_codes
@@ -55,15 +54,7 @@ class ExpertRun:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ExpertMatch:
-    """Assignments, reasons for every uncovered need, explanations and a summary."""
-
-    assignments: pd.DataFrame
-    unassigned: pd.DataFrame
-    explanations: list[dict[str, Any]]
-    summary: dict[str, Any]
-    run: ExpertRun
+ExpertMatch = MatchOutput[ExpertRun]
 
 
 def match_experts(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,18 +10,13 @@ import pandas as pd
 
 from matching.explain import rounded, term
 from matching.labour.match import LabourRun, stable_assignment, stable_market
+from matching.outputs import MatchOutput
 from matching.stable import blocking_pairs
 
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class LabourMatch:
-    assignments: pd.DataFrame
-    unassigned: pd.DataFrame
-    explanations: list[dict[str, Any]]
-    summary: dict[str, Any]
-    run: LabourRun
+LabourMatch = MatchOutput[LabourRun]
 
 
 def build_match(run: LabourRun, model_report: dict[str, float] | None = None) -> LabourMatch:
