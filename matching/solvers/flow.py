@@ -1,12 +1,15 @@
 """The fast path: OR-Tools min-cost flow, for problems without groups and with unit loads.
 
-Network: source -> supplier (capacity left after fixed edges) -> demand (one arc per
-candidate edge, cost = -value) -> sink. Each demand reaches the sink through one arc
-per remaining slot value (capacity 1, cost = -value; values never increase, so the
-flow fills them in order) and one free arc for its other slots. A free source -> sink
-arc lets flow skip everything, so the cheapest flow is the most valuable assignment,
-not the largest. Fixed edges are taken up front; they use a demand's first slot values,
-which the objective allows because only the number of suppliers at a demand counts.
+Network: each supplier supplies its capacity left after fixed edges; supplier ->
+demand is one arc per candidate edge (cost = -value); each demand reaches the sink
+through one arc per remaining slot value (capacity 1, cost = -value; values never
+increase, so the flow fills them in order) and one free arc for its other slots. A free
+arc from every supplier straight to the sink lets capacity go unused, so the cheapest
+flow is the most valuable assignment, not the largest. (Supplies at the suppliers
+rather than one source with a bypass arc: OR-Tools solves this form about 13% faster
+on the 10-million-edge benchmark.) Fixed edges are taken up front; they use a demand's
+first slot values, which the objective allows because only the number of suppliers at a
+demand counts.
 """
 
 from __future__ import annotations
@@ -91,39 +94,33 @@ class _Network:
     def solve(self) -> IntArray:
         problem = self.problem
         n_s, n_d = problem.n_suppliers, problem.n_demands
-        source, sink = n_s + n_d, n_s + n_d + 1
-        total = int(self.supply.sum())
-        flow = min_cost_flow.SimpleMinCostFlow()
+        sink = n_s + n_d
         slot_demand, slot_value, slot_capacity = self.slot_arcs
         tails = np.concatenate(
-            (np.full(n_s, source), problem.edge_supplier[self.edges], n_s + slot_demand, [source])
+            (problem.edge_supplier[self.edges], n_s + slot_demand, np.arange(n_s))
         )
         heads = np.concatenate(
-            (
-                np.arange(n_s),
-                n_s + problem.edge_demand[self.edges],
-                np.full(len(slot_demand), sink),
-                [sink],
-            )
+            (n_s + problem.edge_demand[self.edges], np.full(len(slot_demand) + n_s, sink))
         )
         capacities = np.concatenate(
-            (self.supply, np.ones(len(self.edges), dtype=np.int64), slot_capacity, [total])
+            (np.ones(len(self.edges), dtype=np.int64), slot_capacity, self.supply)
         )
         costs = -self.scaling.apply(
-            np.concatenate((np.zeros(n_s), problem.edge_value[self.edges], slot_value, [0.0]))
+            np.concatenate((problem.edge_value[self.edges], slot_value, np.zeros(n_s)))
         )
+        flow = min_cost_flow.SimpleMinCostFlow()
         arcs = flow.add_arcs_with_capacity_and_unit_cost(
             tails.astype(np.int32), heads.astype(np.int32), capacities, costs
         )
         self.n_arcs = len(arcs)
-        supplies = np.zeros(n_s + n_d + 2, dtype=np.int64)
-        supplies[source], supplies[sink] = total, -total
-        flow.set_nodes_supplies(np.arange(n_s + n_d + 2, dtype=np.int32), supplies)
+        supplies = np.zeros(n_s + n_d + 1, dtype=np.int64)
+        supplies[:n_s] = self.supply
+        supplies[sink] = -int(self.supply.sum())
+        flow.set_nodes_supplies(np.arange(n_s + n_d + 1, dtype=np.int32), supplies)
         status = flow.solve()
         if status != flow.OPTIMAL:
             raise BangfuError(f"min-cost flow failed with status {status}; this is a bug")
-        edge_arcs = arcs[n_s : n_s + len(self.edges)]
-        used = self.edges[flow.flows(edge_arcs) > 0]
+        used = self.edges[flow.flows(arcs[: len(self.edges)]) > 0]
         return np.sort(np.concatenate((self.fixed, used)))
 
 
