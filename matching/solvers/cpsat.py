@@ -28,7 +28,7 @@ from matching.result import (
     objective_value,
     violations,
 )
-from matching.solvers.base import SolveOptions
+from matching.solvers.base import ProgressCallback, SolveOptions
 from matching.solvers.greedy import greedy_choice
 from matching.solvers.presolve import GroupPlacements, fixed_conflict, useful_free_edges
 from matching.solvers.scaling import choose_scaling
@@ -51,7 +51,9 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
     built = time.perf_counter()
     solver = cp_model.CpSolver()
     _configure(solver, options, spent=built - started)
-    callback = _Progress(options, started, model.scale) if options.progress else None
+    callback = (
+        _Progress(options.progress, started, model.scale.factor) if options.progress else None
+    )
     status = solver.solve(model.model, callback)
     solved = time.perf_counter()
     timings = {"build": built - started, "solve": solved - built}
@@ -267,12 +269,11 @@ class _Model:
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Forwards each improving solution to the caller's progress function."""
 
-    def __init__(self, options: SolveOptions, started: float, scale: object) -> None:
+    def __init__(self, report: ProgressCallback, started: float, factor: float) -> None:
         super().__init__()
-        assert options.progress is not None
-        self._report = options.progress
+        self._report = report
         self._started = started
-        self._factor = getattr(scale, "factor", 1.0)
+        self._factor = factor
 
     def on_solution_callback(self) -> None:
         self._report(
