@@ -193,6 +193,22 @@ def test_lock_that_breaks_a_rule_is_refused() -> None:
         match_experts(tables, decisions=Decisions(locked=frozenset({("E0", "N0")})))
 
 
+def test_locks_beyond_the_wanted_places_open_no_team_place() -> None:
+    """Two locks on a need wanting one expert keep both and add no third expert."""
+    tables = _tables(
+        experts=[
+            {"lat": 26.0, "specialty_codes": "TEA-01;TEA-02"},
+            {"lat": 26.0, "specialty_codes": "TEA-01;TEA-02"},
+            {"lat": 26.0, "specialty_codes": "TEA-03"},
+        ],
+        needs=[{"village_id": "V0", "skill_codes": "TEA-01;TEA-02;TEA-03;TEA-04"}],
+        villages=[{"lat": 26.0}],
+    )
+    locks = frozenset({("E0", "N0"), ("E1", "N0")})
+    match = match_experts(tables, decisions=Decisions(locked=locks))
+    assert _pairs(match) == set(locks)
+
+
 def test_explanations_match_the_chosen_pairs() -> None:
     """There is one assignment explanation per chosen pair, and one per uncovered need."""
     tables = _tables(

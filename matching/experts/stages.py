@@ -104,12 +104,15 @@ def team_seats(tables: ExpertTables, need: int, covered: set[str], places: int) 
     """Places still open at a need, each aimed at asked skills no chosen expert covers.
 
     With more missing skills than places, the last place takes any of the rest; with
-    more places than missing skills, the extra places take any asked skill.
+    more places than missing skills, the extra places take any asked skill. A need whose
+    locked experts already fill (or exceed) the places it wants gets none.
     """
+    if places <= 0:
+        return []
     asked = split_codes(tables.needs["skill_codes"].iloc[need])
     missing = [s for s in asked if s not in covered]
     seats = [Seat(need, (skill,), 1) for skill in missing[:places]]
-    if len(missing) > places > 0:
+    if len(missing) > places:
         seats[-1] = Seat(need, tuple(missing[places - 1 :]), 1)
     if places > len(missing):
         seats.append(Seat(need, tuple(asked), places - len(missing)))
