@@ -209,6 +209,21 @@ def test_locks_beyond_the_wanted_places_open_no_team_place() -> None:
     assert _pairs(match) == set(locks)
 
 
+def test_no_experts_or_no_needs() -> None:
+    """Empty expert or need tables give an empty match; every need is reported unassigned."""
+    full = _tables(experts=[{"lat": 26.0}], needs=[{"village_id": "V0"}], villages=[{"lat": 26.0}])
+    experts, needs, villages = full.experts, full.needs, full.villages
+    no_experts = match_experts(ExpertTables(experts.iloc[:0], needs, villages))
+    assert no_experts.assignments.empty
+    assert list(no_experts.unassigned["need_id"]) == ["N0"]
+    for tables in (
+        ExpertTables(experts, needs.iloc[:0], villages),
+        ExpertTables(experts.iloc[:0], needs.iloc[:0], villages),
+    ):
+        match = match_experts(tables)
+        assert match.assignments.empty and match.unassigned.empty
+
+
 def test_explanations_match_the_chosen_pairs() -> None:
     """There is one assignment explanation per chosen pair, and one per uncovered need."""
     tables = _tables(

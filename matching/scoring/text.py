@@ -40,6 +40,7 @@ class TextAffinity:
 
     def fit(self, texts: Iterable[str]) -> TextAffinity:
         """Learn the vocabulary and inverse document frequencies."""
+        cleaned = _clean(texts)
         self.vectorizer_ = TfidfVectorizer(
             analyzer=self.analyzer,
             ngram_range=self.ngram_range,
@@ -48,13 +49,20 @@ class TextAffinity:
             sublinear_tf=self.sublinear_tf,
             norm="l2",
             dtype=np.float32,
-        ).fit(_clean(texts))
+        )
+        # No text at all (no needs and no experts) is a valid input: every cosine is then 0.
+        # scikit-learn refuses to fit an empty vocabulary, so it is left unfitted.
+        if any(text.strip() for text in cleaned):
+            self.vectorizer_.fit(cleaned)
+        self.n_features_ = len(getattr(self.vectorizer_, "vocabulary_", {}))
         return self
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised sparse TF-IDF rows (float32), one per text."""
-        matrix = self.vectorizer_.transform(_clean(texts))
-        return sp.csr_matrix(matrix, dtype=np.float32)
+        cleaned = _clean(texts)
+        if not cleaned or self.n_features_ == 0:  # scikit-learn refuses zero texts
+            return sp.csr_matrix((len(cleaned), self.n_features_), dtype=np.float32)
+        return sp.csr_matrix(self.vectorizer_.transform(cleaned), dtype=np.float32)
 
 
 def _clean(texts: Iterable[str]) -> list[str]:

@@ -40,3 +40,12 @@ def test_pair_cosine_equals_dense_product() -> None:
     left = np.array([0, 1, 2, 0], dtype=np.int64)
     right = np.array([0, 2, 1, 1], dtype=np.int64)
     assert np.allclose(pair_cosine(needs, profiles, left, right), dense[left, right], atol=1e-6)
+
+
+def test_no_texts_give_empty_rows() -> None:
+    """Zero texts, or only empty ones, fit and transform to rows without features."""
+    empty = TextAffinity().fit([])
+    assert empty.transform([]).shape == (0, 0)
+    assert empty.transform(["", float("nan")]).shape == (2, 0)  # type: ignore[list-item]
+    fitted = TextAffinity().fit(PROFILES)
+    assert fitted.transform([]).shape == (0, fitted.n_features_)
