@@ -91,6 +91,20 @@ def test_groups_go_together_or_not_at_all() -> None:
     assert {placed.get(f"W{i}") for i in range(3)} == {"P1"}
 
 
+def test_no_workers_or_no_postings() -> None:
+    """An empty market matches nobody, and both modes compare without error."""
+    full = _force([{"group_id": "G1"}, {"group_id": "G1"}], [{}])
+    for workers, postings in (
+        (full.workers.iloc[:0], full.postings),
+        (full.workers, full.postings.iloc[:0]),
+    ):
+        force = Workforce(workers, postings, VILLAGES, CITIES, PAIRINGS)
+        match = match_labour(force, _model(force))
+        assert match.assignments.empty
+        assert len(match.unassigned) == force.n_workers
+        assert compare_modes(match.run)["stable"]["workers_placed"] == 0
+
+
 def test_earmark_and_age_rules() -> None:
     """An earmarked posting takes only its prefecture's workers; age limits hold."""
     force = _force(

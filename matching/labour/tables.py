@@ -151,22 +151,18 @@ class Workforce:
         return listed(prefixes, self.postings["industry_code"])
 
     @cached_property
-    def group_of_worker(self) -> IntArray:
-        """Index of the worker's group among groups of two or more, or -1."""
+    def group_names(self) -> list[str]:
+        """Ids of the groups of two or more workers, sorted; a group's index is its position."""
         ids = self.workers["group_id"].fillna("").astype(str)
         sizes = ids[ids != ""].value_counts()
-        real = sorted(sizes[sizes >= 2].index)
-        position = {g: i for i, g in enumerate(real)}
-        return np.array([position.get(g, -1) for g in ids], dtype=np.int64)
+        return sorted(sizes[sizes >= 2].index)
 
     @cached_property
-    def group_names(self) -> list[str]:
-        ids = self.workers["group_id"].fillna("").astype(str).to_numpy()
-        names = [""] * (int(self.group_of_worker.max()) + 1)
-        for worker, group in enumerate(self.group_of_worker):
-            if group >= 0:
-                names[group] = str(ids[worker])
-        return names
+    def group_of_worker(self) -> IntArray:
+        """Index of the worker's group in `group_names`, or -1."""
+        position = {g: i for i, g in enumerate(self.group_names)}
+        ids = self.workers["group_id"].fillna("").astype(str)
+        return np.array([position.get(g, -1) for g in ids], dtype=np.int64)
 
 
 def listed(lists: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.bool_], IntArray]:
