@@ -66,8 +66,10 @@ def read_decisions(previous: Path | None, decisions: Path | None) -> Decisions:
     kinds: dict[str, set[tuple[str, str]]] = {kind: set() for kind in DECISION_KINDS}
     if decisions is not None:
         frame = read_pairs(decisions)
+        if "decision" not in frame.columns:
+            raise InvalidInputError(f"{decisions.name} has no column 'decision'.", item="decision")
         for row, (e, n, kind) in enumerate(
-            zip(frame["expert_id"], frame["need_id"], frame.get("decision", ""), strict=True)
+            zip(frame["expert_id"], frame["need_id"], frame["decision"], strict=True)
         ):
             if kind not in kinds:
                 raise InvalidInputError(
