@@ -95,11 +95,12 @@ def unassigned_frame(run: LabourRun, assignments: pd.DataFrame) -> pd.DataFrame:
     has_edge = np.zeros(f.n_workers, dtype=bool)
     has_edge[e.worker] = True
     posting_ids = f.postings["posting_id"].to_numpy()
+    worker_ids = f.workers["worker_id"].astype(str).tolist()
     starts = np.searchsorted(e.worker, np.arange(f.n_workers))
     ends = np.searchsorted(e.worker, np.arange(f.n_workers), side="right")
     rows = []
     for worker in np.flatnonzero(~placed).tolist():
-        worker_id = str(f.workers["worker_id"].iloc[worker])
+        worker_id = worker_ids[worker]
         if not has_edge[worker]:
             rule = run.shortlist.rule_that_removed_most(worker)
             funnel = dict(
