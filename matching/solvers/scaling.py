@@ -5,9 +5,10 @@ integer range allows) makes every value whole — which holds for any input writ
 with up to p decimals, such as 73.5 or 0.125: dividing the rounded integer by 10**p
 gives back the very same float — the integer problem is the float problem
 multiplied by 10**p, so its optimum is the true optimum. Otherwise the
-largest power the range allows is used and every value is rounded; a solution then
-loses at most `terms * 0.5 / scale` against any other, and the solvers report that
-as the remaining gap instead of claiming more than they proved.
+largest power the range allows is used and every value is rounded by at most
+`0.5 / scale`; the integer optimum then falls short of the true optimum by at most
+`terms / scale` (half of that from its own rounding, half from the other solution's), and
+the solvers report that as the remaining gap instead of claiming more than they proved.
 """
 
 from __future__ import annotations
