@@ -200,9 +200,10 @@ def check_groups(
         if len(members) == 0:
             raise InvalidInputError(f"group {gid!r} has no members", item=gid)
         for member in members:
-            if not 0 <= int(member) < len(suppliers):
+            is_index = isinstance(member, int | np.integer) and not isinstance(member, bool)
+            if not is_index or not 0 <= member < len(suppliers):
                 raise InvalidInputError(
-                    f"group {gid!r}: member {member!r} is not a supplier", item=gid
+                    f"group {gid!r}: member {member!r} is not a supplier index", item=gid
                 )
             if group_of[member] >= 0:
                 other = group_ids[group_of[member]]

@@ -51,3 +51,20 @@ def test_previous_and_decline(tmp_path: Path) -> None:
     after = {tuple(r.split(",")[:2]) for r in after_rows}
     assert (expert, need) not in after
     assert len(before & after) >= 0.9 * (len(before) - 1)
+
+
+def test_infeasible_reasons_name_the_stage() -> None:
+    """An infeasible stage or solve is reported with its reason; feasible ones are not."""
+    from matching.commands.match import infeasible_reasons
+
+    summary = {
+        "stages": {
+            "lead": {"status": "infeasible", "reason": "supplier 'E1@2026Q1' has capacity 5"},
+            "team": {"status": "optimal", "reason": None},
+        }
+    }
+    assert infeasible_reasons(summary) == ["lead: supplier 'E1@2026Q1' has capacity 5"]
+    assert infeasible_reasons({"solver": {"status": "infeasible", "reason": None}}) == [
+        "solve: no feasible plan"
+    ]
+    assert infeasible_reasons({"solver": {"status": "feasible"}}) == []

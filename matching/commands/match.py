@@ -1,7 +1,8 @@
 """`bangfu match experts|labour --data DIR --out DIR`: match a generated data set.
 
 Writes assignments.csv, unassigned.csv, explanations.jsonl (UTF-8, Chinese labels) and
-summary.json into --out, and prints a short summary. Exit status 2 on invalid input.
+summary.json into --out, and prints a short summary. Exit status 2 on invalid input, 3
+when a stage is infeasible (the files are still written; the reason goes to stderr).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from matching.reference import Reference
 
 EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -65,6 +67,22 @@ def match_command(
         click.echo(f"invalid input: {error}", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(readable(market, match.summary))
+    reasons = infeasible_reasons(match.summary)
+    if reasons:
+        click.echo("infeasible: " + "; ".join(reasons), err=True)
+        sys.exit(EXIT_INFEASIBLE)
+
+
+def infeasible_reasons(summary: dict[str, Any]) -> list[str]:
+    """The reasons of every engine solve in the summary that came back infeasible."""
+    solves = dict(summary.get("stages", {}))
+    if "solver" in summary:
+        solves["solve"] = summary["solver"]
+    return [
+        f"{name}: {solve.get('reason') or 'no feasible plan'}"
+        for name, solve in solves.items()
+        if solve.get("status") == "infeasible"
+    ]
 
 
 def _match_experts(

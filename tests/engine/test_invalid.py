@@ -270,3 +270,19 @@ def test_bad_solve_options(options: dict[str, Any]) -> None:
     problem = Problem.from_arrays(**_arrays())
     with pytest.raises(InvalidInputError, match=next(iter(options))):
         solve(problem, **options)
+
+
+@pytest.mark.parametrize("member", [1.0, True, "E2", -1, 9])
+def test_from_arrays_rejects_a_group_member_that_is_not_a_supplier_index(member: object) -> None:
+    """A float, bool, string or out-of-range group member is named, not an IndexError."""
+    with pytest.raises(InvalidInputError, match="G1"):
+        Problem.from_arrays(
+            supplier_ids=["E1", "E2"],
+            capacity=[1, 1],
+            demand_ids=["N1"],
+            slots=[2],
+            edge_supplier=[0, 1],
+            edge_demand=[0, 0],
+            weight=[1.0, 1.0],
+            groups={"G1": [0, member]},  # type: ignore[list-item]
+        )
