@@ -209,6 +209,33 @@ def test_locks_beyond_the_wanted_places_open_no_team_place() -> None:
     assert _pairs(match) == set(locks)
 
 
+def test_team_locks_keep_their_days_from_the_lead_stage() -> None:
+    """The lead stage plans around a team lock's days instead of crowding the lock out."""
+    tables = _tables(
+        experts=[{"lat": 26.0}, {"lat": 27.0}],
+        needs=[
+            {"village_id": "V0", "experts_wanted": 2},
+            {"village_id": "V1", "days_needed": 6},
+        ],
+        villages=[{"lat": 26.5}, {"lat": 27.5}],
+    )
+    locks = frozenset({("E0", "N0"), ("E1", "N0")})  # E1's lock is a team lock of 5 days
+    match = match_experts(tables, decisions=Decisions(locked=locks))
+    assert _pairs(match) == set(locks)  # N1's 6 days no longer fit E1's 10
+
+
+def test_locks_beyond_an_experts_days_are_refused() -> None:
+    """Locks that need more days than the expert has in the quarter are invalid input."""
+    tables = _tables(
+        experts=[{"lat": 26.0}],
+        needs=[{"village_id": "V0", "days_needed": 6}, {"village_id": "V0", "days_needed": 6}],
+        villages=[{"lat": 26.0}],
+    )
+    locks = frozenset({("E0", "N0"), ("E0", "N1")})
+    with pytest.raises(InvalidInputError, match="E0"):
+        match_experts(tables, decisions=Decisions(locked=locks))
+
+
 def test_no_experts_or_no_needs() -> None:
     """Empty expert or need tables give an empty match; every need is reported unassigned."""
     full = _tables(experts=[{"lat": 26.0}], needs=[{"village_id": "V0"}], villages=[{"lat": 26.0}])

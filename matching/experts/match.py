@@ -80,7 +80,11 @@ def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions)
     )
     previous = pool.index_of(decisions.previous, ids)
     lead_locks, team_locks = _split_locks(pool, pool.index_of(decisions.locked, ids))
-    lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous)
+    # All locks must fit together (else invalid input, naming the expert); the lead stage
+    # then plans only the days the team locks leave, so it cannot crowd them out.
+    _remaining_capacity(tables, pool, suppliers, np.concatenate([lead_locks, team_locks]))
+    lead_capacity = _remaining_capacity(tables, pool, suppliers, team_locks)
+    lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous, lead_capacity)
     lead_result = _solve(lead, tables, config)
     lead_edges = lead.pool_edge[lead_result.chosen]
     seats = _open_seats(tables, pool, lead_edges, team_locks)

@@ -63,8 +63,9 @@ def lead_stage(
     suppliers: Suppliers,
     fixed: IntArray,
     previous: IntArray,
+    capacity: IntArray,
 ) -> Stage:
-    """One place per need, valued by priority tier and urgency.
+    """One place per need, valued by priority tier and urgency, within `capacity` days.
 
     With one slot per need, a need's slot value is earned exactly when one of its edges is
     chosen, so it is folded into the edge weights: the same objective, a simpler model.
@@ -73,7 +74,7 @@ def lead_stage(
     values = np.asarray(_need_values(tables, config), dtype=np.float64)
     problem = Problem.from_arrays(
         supplier_ids=suppliers.ids,
-        capacity=suppliers.capacity,
+        capacity=capacity,
         demand_ids=list(tables.needs["need_id"].astype(str)),
         slots=np.ones(tables.n_needs, dtype=np.int64),
         edge_supplier=suppliers.of_edge,
