@@ -88,3 +88,30 @@ def general_problem(
         ],
         groups=groups,
     )
+
+
+def grouped_labour_problem(workers: int, postings: int, per_worker: int, seed: int) -> Problem:
+    """The labour market's shape: one job per worker, a third of them in groups of 2-6
+    fellow villagers who share their candidate postings, 1-30 positions per posting."""
+    rng = np.random.default_rng(seed)
+    arrays = flow_arrays(FlowShape(workers, postings, per_worker), seed)
+    demand = np.asarray(arrays["edge_demand"]).reshape(workers, per_worker).copy()
+    members = np.flatnonzero(rng.random(workers) < 1 / 3)
+    sizes = rng.integers(2, 7, size=len(members))
+    groups: dict[str, list[int]] = {}
+    start = 0
+    while start + 1 < len(members):
+        group = members[start : start + int(sizes[start])].tolist()
+        groups[f"G{len(groups)}"] = group
+        demand[group] = demand[group[0]]
+        start += len(group)
+    return Problem.from_arrays(
+        supplier_ids=[f"W{i}" for i in range(workers)],
+        capacity=np.ones(workers, dtype=np.int64),
+        demand_ids=[f"P{i}" for i in range(postings)],
+        slots=rng.integers(1, 31, size=postings),
+        edge_supplier=np.repeat(np.arange(workers), per_worker),
+        edge_demand=demand.ravel(),
+        weight=np.asarray(arrays["weight"]),
+        groups=groups,
+    )

@@ -50,7 +50,7 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
     }
     rings = 0
     while seeds.any() and rings < _MAX_RINGS and not _proven(problem, chosen, bound):
-        if rings and _time_left(options, started) <= 0:
+        if rings and not _worth_another_ring(options, started):
             break
         rings += 1
         repaired = _repair(problem, chosen, seeds, rings, _time_left(options, started))
@@ -66,6 +66,13 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
             break
     stats["rings"] = rings
     return _result(problem, chosen, bound, started, stats)
+
+
+def _worth_another_ring(options: SolveOptions, started: float) -> bool:
+    """A wider ring costs seconds to build before CP-SAT starts: only with time to spare."""
+    if options.time_limit is None:
+        return True
+    return _time_left(options, started) >= max(1.0, 0.2 * options.time_limit)
 
 
 def _polished(problem: Problem, chosen: IntArray, stats: dict[str, object]) -> IntArray:

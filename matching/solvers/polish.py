@@ -60,6 +60,7 @@ class _State:
             self.at_demand.setdefault(self.head[e], set()).add(e)
         movable = (problem.group_of_supplier[problem.edge_supplier] < 0) & ~problem.fixed
         self.movable = movable.tolist()
+        self.movable_mask = movable
         self.candidates = np.flatnonzero(movable)
 
     def slot_value(self, demand: int, position: int) -> float:
@@ -67,8 +68,8 @@ class _State:
         return float(values[position]) if position < len(values) else 0.0
 
     def improve(self) -> bool:
-        """One pass over the unchosen movable edges, best value first; True if anything moved."""
-        edges = self.candidates[~np.isin(self.candidates, list(self.chosen))]
+        """One pass over the promising unchosen edges, best value first; True if anything moved."""
+        edges = self._promising()
         order = edges[np.argsort(-self.p.edge_value[edges], kind="stable")]
         moved = False
         for e in order.tolist():
@@ -80,6 +81,26 @@ class _State:
             else:
                 moved |= self._replace(e)
         return moved
+
+    def _promising(self) -> IntArray:
+        """Unchosen movable edges that some move could take, found without a Python loop.
+
+        At a demand with a free slot any edge may add or swap in; at a full demand only an
+        edge whose supplier has room and which beats the demand's least valuable movable
+        edge can replace it.
+        """
+        p = self.p
+        edges = self.candidates[~np.isin(self.candidates, np.fromiter(self.chosen, np.int64))]
+        heads, tails = p.edge_demand[edges], p.edge_supplier[edges]
+        open_slot = np.asarray(self.count)[heads] < p.slots[heads]
+        chosen = np.fromiter(self.chosen, np.int64)
+        chosen = chosen[self.movable_mask[chosen]]
+        worst = np.full(p.n_demands, np.inf)
+        np.minimum.at(worst, p.edge_demand[chosen], p.edge_value[chosen])
+        fits = np.asarray(self.free)[tails] >= p.load[edges]
+        beats = p.edge_value[edges] > worst[heads] + _EPSILON
+        promising: IntArray = edges[open_slot | (fits & beats)]
+        return promising
 
     def _add_or_swap(self, e: int) -> bool:
         s, d = self.tail[e], self.head[e]
