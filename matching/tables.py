@@ -53,7 +53,10 @@ def _bad_value(file_name: str, index: int, column: str, problem: str) -> Invalid
 
 def _to_numbers(frame: pd.DataFrame, spec: TableSpec, column: str, kind: ColumnKind) -> Any:
     values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna()
+    # "inf" and "1e400" parse as numbers; no count, flag or measure of ours is infinite.
+    bad = values.isna() | ~np.isfinite(values.astype("float64"))
+    if kind == "int":
+        bad |= values.abs() > np.iinfo(np.int64).max / 2
     if kind != "float":
         bad |= values.notna() & (values != values.round())
     if kind == "flag":

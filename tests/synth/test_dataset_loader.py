@@ -30,6 +30,14 @@ def test_non_integer_names_file_row_and_column(demo_dir: Path, tmp_path: Path) -
         load_dataset(broken)
 
 
+@pytest.mark.parametrize("value", ["inf", "1e400", "-inf", "1e30"])
+def test_infinite_or_huge_integer_is_refused(demo_dir: Path, tmp_path: Path, value: str) -> None:
+    """'inf' or '1e400' in an integer column is reported, not turned into garbage."""
+    broken = _copy_with(demo_dir, tmp_path, "workers.csv", 2, "age", value)
+    with pytest.raises(InvalidInputError, match=r"workers\.csv, row 4, column age"):
+        load_dataset(broken)
+
+
 def test_unknown_reference_names_file_row_and_column(demo_dir: Path, tmp_path: Path) -> None:
     """A worker in a village that does not exist is reported where it is."""
     broken = _copy_with(demo_dir, tmp_path, "workers.csv", 9, "village_id", "V999999")
