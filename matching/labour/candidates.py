@@ -49,14 +49,19 @@ def shortlist(force: Workforce, config: LabourConfig) -> Shortlist:
 
 
 def _buckets(force: Workforce, accept: BoolArray, workers: IntArray) -> list[IntArray]:
-    key = force.worker_prefecture[workers] * (1 << accept.shape[1]) + _bits(accept[workers])
+    key = _row_ids(np.column_stack((force.worker_prefecture[workers], accept[workers])))
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[order])) + 1
     return [workers[part] for part in np.split(order, bounds)] if workers.size else []
 
 
-def _bits(table: BoolArray) -> IntArray:
-    return np.asarray(table @ (1 << np.arange(table.shape[1], dtype=np.int64)), dtype=np.int64)
+def _row_ids(table: IntArray) -> IntArray:
+    """One id per distinct row, in sorted row order: a key that never overflows, however
+    many partner cities there are (a bit per city would past 62)."""
+    if table.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, ids = np.unique(table, axis=0, return_inverse=True)
+    return np.asarray(ids, dtype=np.int64).ravel()
 
 
 def _open_postings(
