@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.labour import LabourConfig, Workforce, compare_modes, match_labour
+from matching.labour.candidates import shortlist
 from matching.labour.features import pair_features
 from matching.labour.rules import acceptable_cities
 from matching.scoring.outcome import RetentionModel
@@ -103,6 +104,13 @@ def test_no_workers_or_no_postings() -> None:
         assert match.assignments.empty
         assert len(match.unassigned) == force.n_workers
         assert compare_modes(match.run)["stable"]["workers_placed"] == 0
+
+
+def test_posting_without_positions_is_no_candidate() -> None:
+    """A posting with 0 positions never enters a worker's shortlist."""
+    force = _force([{}], [{"positions": 0}, {"positions": 1}])
+    short = shortlist(force, LabourConfig())
+    assert set(short.pairs.cols.tolist()) == {1}
 
 
 def test_earmark_and_age_rules() -> None:

@@ -70,7 +70,9 @@ def _open_postings(
     """Postings passing city and earmark rules, and how many each of the two removed."""
     in_city = accept_row[force.posting_city]
     open_here = force.earmarked[:, prefecture]
-    posts = np.flatnonzero(in_city & open_here).astype(np.int64)
+    # A posting with no positions left is no candidate (as for groups, which need room).
+    has_room = force.postings["positions"].to_numpy(np.int64) > 0
+    posts = np.flatnonzero(in_city & open_here & has_room).astype(np.int64)
     return posts, int((~in_city).sum()), int((in_city & ~open_here).sum())
 
 
