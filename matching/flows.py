@@ -86,15 +86,24 @@ def read_decisions(previous: Path | None, decisions: Path | None) -> Decisions:
     )
 
 
-def write_outputs(out: Path, match: MatchOutput[Any]) -> None:
-    """assignments.csv, unassigned.csv, explanations.jsonl and summary.json, all UTF-8."""
+def write_outputs(out: Path, match: MatchOutput[Any], *, timings: bool = False) -> None:
+    """assignments.csv, unassigned.csv, explanations.jsonl and summary.json, all UTF-8.
+
+    Without `timings` the summary leaves out the phase timings, so the same input gives
+    the same files byte for byte.
+    """
     out.mkdir(parents=True, exist_ok=True)
     match.assignments.to_csv(out / "assignments.csv", index=False, encoding="utf-8")
     match.unassigned.to_csv(out / "unassigned.csv", index=False, encoding="utf-8")
     with (out / "explanations.jsonl").open("wb") as handle:
         for explanation in match.explanations:
             handle.write(orjson.dumps(explanation, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
-    text = json.dumps(match.summary, ensure_ascii=False, indent=2, default=_plain)
+    summary = (
+        match.summary
+        if timings
+        else {key: value for key, value in match.summary.items() if key != "timings_s"}
+    )
+    text = json.dumps(summary, ensure_ascii=False, indent=2, default=_plain)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
 
 

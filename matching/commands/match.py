@@ -41,6 +41,9 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True
 )
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--timings", is_flag=True, help="Include phase timings in summary.json (they vary by run)."
+)
 def match_command(
     market: str,
     data_dir: Path,
@@ -49,6 +52,7 @@ def match_command(
     decisions: Path | None,
     time_limit: float,
     seed: int,
+    timings: bool,
 ) -> None:
     """Match experts to village needs, or workers to partner-city postings."""
     from matching import flows
@@ -62,7 +66,7 @@ def match_command(
             match = _match_experts(dataset, reference, previous, decisions, time_limit, seed)
         else:
             match = _match_labour(dataset, reference, time_limit, seed)
-        flows.write_outputs(out_dir, match)
+        flows.write_outputs(out_dir, match, timings=timings)
     except InvalidInputError as error:
         click.echo(f"invalid input: {error}", err=True)
         sys.exit(EXIT_INVALID)
