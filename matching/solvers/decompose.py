@@ -101,7 +101,7 @@ def _repair(
 
 
 class _Neighbourhood:
-    """The sub-problem around some groups: its demands, suppliers and edges."""
+    """The sub-problem around some demands (and rings beyond): its suppliers and edges."""
 
     def __init__(self, problem: Problem, chosen: IntArray, seeds: BoolArray, rings: int) -> None:
         self.original = problem
