@@ -90,10 +90,10 @@ class _State:
         edge can replace it.
         """
         p = self.p
-        edges = self.candidates[~np.isin(self.candidates, np.fromiter(self.chosen, np.int64))]
+        chosen = np.fromiter(self.chosen, np.int64)
+        edges = self.candidates[~np.isin(self.candidates, chosen)]
         heads, tails = p.edge_demand[edges], p.edge_supplier[edges]
         open_slot = np.asarray(self.count)[heads] < p.slots[heads]
-        chosen = np.fromiter(self.chosen, np.int64)
         chosen = chosen[self.movable_mask[chosen]]
         worst = np.full(p.n_demands, np.inf)
         np.minimum.at(worst, p.edge_demand[chosen], p.edge_value[chosen])
