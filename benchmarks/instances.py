@@ -62,16 +62,9 @@ def general_problem(
     arrays = flow_arrays(FlowShape(suppliers, demands, per_supplier), seed)
     demand = np.asarray(arrays["edge_demand"]).reshape(suppliers, per_supplier).copy()
     load = rng.integers(1, 6, size=(suppliers, per_supplier))
-    members = np.flatnonzero(rng.random(suppliers) < group_share)
-    sizes = rng.integers(2, 4, size=len(members))
-    groups: dict[str, list[int]] = {}
-    start = 0
-    while start + 1 < len(members):
-        group = members[start : start + int(sizes[start])].tolist()
-        groups[f"G{len(groups)}"] = group
-        demand[group] = demand[group[0]]
+    groups = _fellow_groups(rng, group_share, 3, demand)
+    for group in groups.values():
         load[group] = 1
-        start += len(group)
     slots = rng.integers(1, 5, size=demands)
     deep = rng.random(demands) < 0.2
     return Problem.from_arrays(
@@ -96,15 +89,7 @@ def grouped_labour_problem(workers: int, postings: int, per_worker: int, seed: i
     rng = np.random.default_rng(seed)
     arrays = flow_arrays(FlowShape(workers, postings, per_worker), seed)
     demand = np.asarray(arrays["edge_demand"]).reshape(workers, per_worker).copy()
-    members = np.flatnonzero(rng.random(workers) < 1 / 3)
-    sizes = rng.integers(2, 7, size=len(members))
-    groups: dict[str, list[int]] = {}
-    start = 0
-    while start + 1 < len(members):
-        group = members[start : start + int(sizes[start])].tolist()
-        groups[f"G{len(groups)}"] = group
-        demand[group] = demand[group[0]]
-        start += len(group)
+    groups = _fellow_groups(rng, 1 / 3, 6, demand)
     return Problem.from_arrays(
         supplier_ids=[f"W{i}" for i in range(workers)],
         capacity=np.ones(workers, dtype=np.int64),
@@ -115,3 +100,21 @@ def grouped_labour_problem(workers: int, postings: int, per_worker: int, seed: i
         weight=np.asarray(arrays["weight"]),
         groups=groups,
     )
+
+
+def _fellow_groups(
+    rng: np.random.Generator, share: float, largest: int, demand: np.ndarray
+) -> dict[str, list[int]]:
+    """Groups of 2..largest among a `share` of the suppliers (rows of `demand`); members
+    get the first member's candidate demands, changed in place, as fellow villagers apply
+    together."""
+    members = np.flatnonzero(rng.random(demand.shape[0]) < share)
+    sizes = rng.integers(2, largest + 1, size=len(members))
+    groups: dict[str, list[int]] = {}
+    start = 0
+    while start + 1 < len(members):
+        group = members[start : start + int(sizes[start])].tolist()
+        groups[f"G{len(groups)}"] = group
+        demand[group] = demand[group[0]]
+        start += len(group)
+    return groups
