@@ -25,7 +25,7 @@ def _peak_gib() -> float:
 
 
 def _province(seed: int) -> Path:
-    from matching.dataset import write_dataset
+    from matching.data.dataset import write_dataset
     from matching.synth.generate import generate
 
     out = Path(tempfile.mkdtemp(prefix="bangfu-province-"))
@@ -34,17 +34,16 @@ def _province(seed: int) -> Path:
 
 
 def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
-    from matching import flows
-    from matching.dataset import load_dataset
-    from matching.experts import ExpertConfig, match_experts
-    from matching.reference import load_reference
+    from matching.data.dataset import load_dataset
+    from matching.data.reference import load_reference
+    from matching.experts import ExpertConfig
+    from matching.runs import run_expert_match
 
     started = time.perf_counter()
     reference = load_reference()
     dataset = load_dataset(data, reference)
-    tables = flows.expert_tables(dataset, reference)
     loaded = time.perf_counter()
-    match = match_experts(tables, ExpertConfig(time_limit=time_limit))
+    match = run_expert_match(dataset, reference, ExpertConfig(time_limit=time_limit))
     done = time.perf_counter()
     s = match.summary
     return {
@@ -62,36 +61,30 @@ def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
 
 
 def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
-    from matching import flows
-    from matching.dataset import load_dataset
-    from matching.labour import LabourConfig, compare_modes, match_labour, train_retention
-    from matching.reference import load_reference
+    from matching.data.dataset import load_dataset
+    from matching.data.reference import load_reference
+    from matching.labour import LabourConfig
+    from matching.runs import run_labour_match
 
     started = time.perf_counter()
     reference = load_reference()
     dataset = load_dataset(data, reference)
-    open_force, history = flows.workforces(dataset, reference)
     loaded = time.perf_counter()
-    model, report = train_retention(history, dataset.placements)
-    trained = time.perf_counter()
-    match = match_labour(open_force, model, LabourConfig(time_limit=time_limit))
-    matched = time.perf_counter()
-    modes = compare_modes(match.run)
+    match = run_labour_match(dataset, reference, LabourConfig(time_limit=time_limit))
     done = time.perf_counter()
+    run = match.run
     return {
-        "workers": open_force.n_workers,
-        "postings": open_force.n_postings,
-        "edges": int(match.run.edges.worker.size),
-        "groups": len(match.run.problem.group_ids),
+        "workers": run.force.n_workers,
+        "postings": run.force.n_postings,
+        "edges": int(run.edges.worker.size),
+        "groups": len(run.problem.group_ids),
         "load_s": round(loaded - started, 1),
-        "train_s": round(trained - loaded, 1),
-        "match_s": round(matched - trained, 1),
-        "compare_s": round(done - matched, 1),
+        "match_s": round(done - loaded, 1),
         "total_s": round(done - started, 1),
-        "model": report.as_dict(),
+        "model": match.summary.get("retention_model"),
         "solver": match.summary["solver"],
         "phase_s": match.summary["timings_s"],
-        "modes": modes,
+        "modes": match.summary["modes"],
     }
 
 

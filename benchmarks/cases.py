@@ -25,7 +25,7 @@ from benchmarks.instances import (
 )
 from benchmarks.mip import solve_mip
 from matching import Problem, solve
-from matching.io import dump_problem
+from matching.engine.io import dump_problem
 
 Case = Callable[[int], dict[str, Any]]
 

@@ -14,7 +14,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matching import Problem
-from matching.solvers.presolve import GroupPlacements, useful_free_edges
+from matching.engine.solvers.presolve import GroupPlacements, useful_free_edges
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from matching.dataset import write_dataset
+from matching.data.dataset import write_dataset
 from matching.synth.generate import PROGRESS_STEPS, generate
 from matching.synth.scales import SCALES
 

@@ -8,7 +8,6 @@ when a stage is infeasible (the files are still written; the reason goes to stde
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +16,7 @@ import click
 from matching.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from matching.dataset import Dataset
     from matching.outputs import MatchOutput
-    from matching.reference import Reference
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
@@ -55,18 +52,28 @@ def match_command(
     timings: bool,
 ) -> None:
     """Match experts to village needs, or workers to partner-city postings."""
-    from matching import flows
-    from matching.dataset import load_dataset
-    from matching.reference import load_reference
+    from matching.commands.files import write_outputs
+    from matching.data.dataset import load_dataset
+    from matching.data.decisions import read_decisions
+    from matching.data.reference import load_reference
+    from matching.experts import ExpertConfig
+    from matching.labour import LabourConfig
+    from matching.runs import run_expert_match, run_labour_match
 
     try:
         reference = load_reference()
         dataset = load_dataset(data_dir, reference)
+        match: MatchOutput[Any]
         if market == "experts":
-            match = _match_experts(dataset, reference, previous, decisions, time_limit, seed)
+            config = ExpertConfig(time_limit=time_limit, seed=seed)
+            match = run_expert_match(
+                dataset, reference, config, read_decisions(previous, decisions)
+            )
         else:
-            match = _match_labour(dataset, reference, time_limit, seed)
-        flows.write_outputs(out_dir, match, timings=timings)
+            match = run_labour_match(
+                dataset, reference, LabourConfig(time_limit=time_limit, seed=seed)
+            )
+        write_outputs(out_dir, match, timings=timings)
     except InvalidInputError as error:
         click.echo(f"invalid input: {error}", err=True)
         sys.exit(EXIT_INVALID)
@@ -87,37 +94,6 @@ def infeasible_reasons(summary: dict[str, Any]) -> list[str]:
         for name, solve in solves.items()
         if solve.get("status") == "infeasible"
     ]
-
-
-def _match_experts(
-    dataset: Dataset,
-    reference: Reference,
-    previous: Path | None,
-    decisions: Path | None,
-    time_limit: float,
-    seed: int,
-) -> MatchOutput[Any]:
-    from matching import flows
-    from matching.experts import ExpertConfig, match_experts
-
-    tables = flows.expert_tables(dataset, reference)
-    config = ExpertConfig(time_limit=time_limit, seed=seed)
-    return match_experts(tables, config, flows.read_decisions(previous, decisions))
-
-
-def _match_labour(
-    dataset: Dataset, reference: Reference, time_limit: float, seed: int
-) -> MatchOutput[Any]:
-    """The optimized placements, with the stable mode compared in the summary."""
-    from matching import flows
-    from matching.labour import LabourConfig, compare_modes, match_labour, train_retention
-
-    open_force, history = flows.workforces(dataset, reference)
-    model, report = train_retention(history, dataset.placements, random_state=seed)
-    labour = match_labour(
-        open_force, model, LabourConfig(time_limit=time_limit, seed=seed), report.as_dict()
-    )
-    return replace(labour, summary={**labour.summary, "modes": compare_modes(labour.run)})
 
 
 def readable(market: str, summary: dict[str, Any]) -> str:

@@ -15,11 +15,11 @@ from types import TracebackType
 import click
 from tqdm import tqdm
 
+from matching.engine.io import dump_solution, parse_problem
+from matching.engine.problem import Problem
+from matching.engine.result import Result
+from matching.engine.solvers import SOLVER_NAMES, solve
 from matching.errors import InvalidInputError
-from matching.io import dump_solution, parse_problem
-from matching.problem import Problem
-from matching.result import Result
-from matching.solvers import SOLVER_NAMES, solve
 
 EXIT_INFEASIBLE = 3
 EXIT_INVALID = 2

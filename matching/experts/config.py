@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from matching.errors import InvalidInputError
-from matching.geo import DistanceFunction, haversine_km
+from matching.scoring.geo import DistanceFunction, haversine_km
 
 
 @dataclass(frozen=True)

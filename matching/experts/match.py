@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from matching.data.decisions import Decisions
+from matching.data.tables import split_codes
+from matching.engine.result import Result
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.config import ExpertConfig
@@ -24,11 +27,9 @@ from matching.experts.stages import (
     team_seats,
     team_stage,
 )
-from matching.experts.tables import Decisions, ExpertTables
+from matching.experts.tables import ExpertTables
 from matching.outputs import MatchOutput
-from matching.result import Result
 from matching.scoring.text import TextAffinity
-from matching.tables import split_codes
 
 logger = logging.getLogger(__name__)
 
@@ -55,16 +56,6 @@ class ExpertRun:
 
 
 ExpertMatch = MatchOutput[ExpertRun]
-
-
-def match_experts(
-    tables: ExpertTables, config: ExpertConfig | None = None, decisions: Decisions | None = None
-) -> ExpertMatch:
-    """Match experts to open needs; see `matching.experts.stages` for the model."""
-    from matching.experts.report import build_match
-
-    run = run_stages(tables, config or ExpertConfig(), decisions or Decisions())
-    return build_match(run)
 
 
 def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions) -> ExpertRun:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matching.data.decisions import Decisions
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates
 from matching.experts.rules import PairBlock, PairContext
-from matching.experts.tables import Decisions
 
 logger = logging.getLogger(__name__)
 

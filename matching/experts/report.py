@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matching.data.tables import split_codes
 from matching.experts.match import ExpertMatch, ExpertRun
 from matching.experts.rules import RULES
 from matching.explain import rounded, term
 from matching.scoring.text import pair_cosine
-from matching.tables import split_codes
 
 
 def build_match(run: ExpertRun) -> ExpertMatch:

@@ -13,9 +13,9 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from matching.problem import Problem
-from matching.result import Result, Status
-from matching.solvers import solve
+from matching.engine.problem import Problem
+from matching.engine.result import Result, Status
+from matching.engine.solvers import solve
 
 IntArray = npt.NDArray[np.int64]
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matching.data.tables import split_codes
+from matching.engine.problem import Problem
 from matching.experts.config import ExpertConfig
 from matching.experts.pool import EdgePool
 from matching.experts.tables import ExpertTables
-from matching.problem import Problem
-from matching.tables import split_codes
 
 IntArray = npt.NDArray[np.int64]
 

@@ -10,8 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from matching.data.tables import codes_matrix, require_columns, split_codes, vocabulary
 from matching.errors import InvalidInputError
-from matching.tables import codes_matrix, split_codes, vocabulary
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -28,37 +28,6 @@ VILLAGE_COLUMNS = (
     "village_id", "county_code", "lat", "lon", "deep_poverty", "extremely_poor_township",
 )  # fmt: skip
 PRIORITY_FLAGS = ("deep_poverty_village", "extremely_poor_township", "deep_poverty_county")
-
-
-def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -> None:
-    """Raise InvalidInputError naming the table and the first missing column."""
-    for column in columns:
-        if column not in frame.columns:
-            raise InvalidInputError(f"{table} has no column {column!r}.", item=f"{table}.{column}")
-
-
-@dataclass(frozen=True)
-class Decisions:
-    """Coordinators' and experts' decisions on (expert_id, need_id) pairs.
-
-    `previous` is the published assignment; `locked` pairs must stay; `forbidden` and
-    `declined` pairs must not appear (a decline is a forbid that came from the expert).
-    """
-
-    previous: frozenset[tuple[str, str]] = frozenset()
-    locked: frozenset[tuple[str, str]] = frozenset()
-    forbidden: frozenset[tuple[str, str]] = frozenset()
-    declined: frozenset[tuple[str, str]] = frozenset()
-
-    @property
-    def excluded(self) -> frozenset[tuple[str, str]]:
-        return self.forbidden | self.declined
-
-    def __post_init__(self) -> None:
-        clash = self.locked & self.excluded
-        if clash:
-            pair = sorted(clash)[0]
-            raise InvalidInputError(f"pair {pair} is both locked and forbidden.", item=str(pair))
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from matching.engine.problem import Problem
+from matching.engine.result import Result
+from matching.engine.solvers import solve
+from matching.engine.stable import TwoSidedMarket, deferred_acceptance
 from matching.labour.candidates import Shortlist, shortlist
 from matching.labour.config import LabourConfig
 from matching.labour.features import industry_wish, pair_features
 from matching.labour.rules import wage_term
 from matching.labour.tables import Workforce
-from matching.problem import Problem
-from matching.result import Result
 from matching.scoring.candidates import Candidates
 from matching.scoring.outcome import RetentionModel
-from matching.solvers import solve
-from matching.stable import TwoSidedMarket, deferred_acceptance
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from matching.engine.stable import blocking_pairs
 from matching.explain import rounded, term
 from matching.labour.match import LabourRun, stable_assignment, stable_market
 from matching.outputs import MatchOutput
-from matching.stable import blocking_pairs
 
 IntArray = npt.NDArray[np.int64]
 

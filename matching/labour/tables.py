@@ -10,9 +10,8 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from matching.experts.tables import require_columns
-from matching.geo import haversine_km
-from matching.tables import codes_matrix, vocabulary
+from matching.data.tables import codes_matrix, require_columns, vocabulary
+from matching.scoring.geo import haversine_km
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -2,5 +2,5 @@
 
 Array-level building blocks shared by the expert and labour matchers: text affinity,
 sparse top-k candidate generation and the retention (outcome) model. Distances live in
-`matching.geo`.
+`matching.scoring.geo`.
 """

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.reference import Reference
+from matching.data.reference import Reference
+from matching.data.tables import split_codes
 from matching.synth.sampling import IntArray, StrArray, pack_pools
-from matching.tables import split_codes
 
 
 @dataclass(frozen=True)

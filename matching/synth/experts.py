@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.reference import Reference
+from matching.data.reference import Reference
+from matching.data.tables import join_codes, split_codes
 from matching.synth import names
 from matching.synth.catalog import Catalog
 from matching.synth.sampling import (
@@ -30,7 +31,6 @@ from matching.synth.vocabulary import (
     PROVINCE_ORGS,
     TITLES,
 )
-from matching.tables import join_codes, split_codes
 
 ROLES = ("科技副职", "科技特派员", "农业辅导员", "专家组成员")
 ROLE_SHARES = np.array([0.05, 0.10, 0.70, 0.15])

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from matching.dataset import Dataset
-from matching.dataset_specs import PLACEMENTS, VISITS
-from matching.reference import Reference, load_reference
+from matching.data.dataset import Dataset
+from matching.data.reference import Reference, load_reference
+from matching.data.specs import PLACEMENTS, VISITS
 from matching.synth.catalog import build_catalog
 from matching.synth.experts import make_experts
 from matching.synth.history import make_placements, make_visits

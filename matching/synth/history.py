@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.dataset import Dataset
-from matching.reference import Reference
+from matching.data.dataset import Dataset
+from matching.data.reference import Reference
 from matching.synth.sampling import IntArray, make_ids
 from matching.synth.truth import expected_visit_rating, retention_probability
 from matching.synth.truth_features import retention_features, visit_features

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from matching.data.tables import split_codes
 from matching.synth.catalog import Catalog
 from matching.synth.sampling import IntArray, draw_from_pools, join_rows, make_ids
 from matching.synth.text_needs import need_descriptions
 from matching.synth.vocabulary import PRODUCTS, RAISED
-from matching.tables import split_codes
 
 FEATURED_SHARE = 0.75
 ELEMENT_WEIGHTS = {

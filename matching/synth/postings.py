@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.reference import Reference
+from matching.data.reference import Reference
+from matching.data.tables import join_codes
 from matching.synth import names
 from matching.synth.catalog import Catalog
 from matching.synth.jobs import CITY_WAGE_YUAN, SECTOR_MAX_AGE, SECTOR_WAGE_FACTOR, SECTOR_WEIGHTS
 from matching.synth.sampling import draw_from_pools, make_ids
 from matching.synth.text_jobs import posting_descriptions
 from matching.synth.vocabulary import JOB_TITLES
-from matching.tables import join_codes
 
 EARMARKED_SHARE = 0.6
 POSTINGS_PER_EMPLOYER = 4

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.tables import join_codes
+from matching.data.tables import join_codes
 
 StrArray = NDArray[np.str_]
 IntArray = NDArray[np.int64]

@@ -51,9 +51,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, ndtri
 
-from matching.dataset import Dataset
+from matching.data.dataset import Dataset
+from matching.data.reference import Reference, load_reference
 from matching.errors import InvalidInputError
-from matching.reference import Reference, load_reference
 from matching.synth.truth_features import (
     RetentionFeatures,
     VisitFeatures,

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from matching.dataset import Dataset
-from matching.geo import haversine_km
-from matching.reference import Reference
+from matching.data.dataset import Dataset
+from matching.data.reference import Reference
+from matching.data.tables import codes_matrix
+from matching.scoring.geo import haversine_km
 from matching.synth.scales import PLANNING_YEAR
-from matching.tables import codes_matrix
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.reference import Reference
+from matching.data.reference import Reference
+from matching.data.tables import join_codes
 from matching.synth import names
 from matching.synth.sampling import (
     FloatArray,
@@ -21,7 +22,6 @@ from matching.synth.sampling import (
     parse_weights,
 )
 from matching.synth.scales import ScaleSpec
-from matching.tables import join_codes
 
 VILLAGES_PER_TOWNSHIP = 8
 # share of a group's villages where the group's own language is still spoken daily

@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.reference import Reference
+from matching.data.reference import Reference
+from matching.data.tables import join_codes, split_codes
 from matching.synth.catalog import Catalog
 from matching.synth.jobs import SECTOR_WEIGHTS
 from matching.synth.sampling import IntArray, categorical_rows, draw_from_pools, join_rows, make_ids
 from matching.synth.text_people import worker_descriptions
 from matching.synth.vocabulary import PRODUCTS, RAISED
-from matching.tables import join_codes, split_codes
 
 EDUCATION = ("小学", "初中", "高中", "中专", "大专")
 EDUCATION_BY_AGE = np.array(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from matching.cli import main
+from matching.commands.cli import main
 
-DATA = Path(__file__).parent.parent / "data"
+DATA = Path(__file__).parent / "problems"
 BANGFU = Path(sys.executable).parent / "bangfu"
 
 

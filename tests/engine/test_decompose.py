@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings, target
 
-import matching.solvers.decompose as decompose_solver
+import matching.engine.solvers.decompose as decompose_solver
+from matching.engine.io import problem_from_document
+from matching.engine.problem import Problem
+from matching.engine.result import Result, objective_value, violations
+from matching.engine.solvers import DECOMPOSE_FROM_EDGES, SolveOptions, choose_solver, solve
+from matching.engine.solvers.cpsat import solve_cpsat
+from matching.engine.solvers.relaxation import relaxation_applies, solve_relaxation
 from matching.errors import InvalidInputError
-from matching.io import problem_from_document
-from matching.problem import Problem
-from matching.result import Result, objective_value, violations
-from matching.solvers import DECOMPOSE_FROM_EDGES, SolveOptions, choose_solver, solve
-from matching.solvers.cpsat import solve_cpsat
-from matching.solvers.relaxation import relaxation_applies, solve_relaxation
 
 from .brute import brute_force, feasible, objective
 from .strategies import relaxable_documents

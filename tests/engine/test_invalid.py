@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from matching.engine.io import parse_problem
+from matching.engine.problem import Problem
+from matching.engine.solvers import solve
 from matching.errors import InvalidInputError, UnknownSolverError
-from matching.io import parse_problem
-from matching.problem import Problem
-from matching.solvers import solve
 
 BASE: dict[str, Any] = {
     "format": "bangfu.assignment/1",

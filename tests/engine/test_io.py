@@ -11,7 +11,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 
-from matching.io import (
+from matching.engine.io import (
     SOLUTION_FORMAT,
     dump_problem,
     dump_solution,
@@ -19,12 +19,12 @@ from matching.io import (
     problem_from_document,
     problem_to_document,
 )
-from matching.problem import Problem
-from matching.solvers import solve
+from matching.engine.problem import Problem
+from matching.engine.solvers import solve
 
 from .strategies import documents
 
-DATA = Path(__file__).parent.parent / "data"
+DATA = Path(__file__).parent / "problems"
 NAMED = sorted(path for path in DATA.glob("*.json") if path.stem != "expected")
 
 _FIELDS = (

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from matching.io import parse_problem
-from matching.result import violations
-from matching.solvers import solve
+from matching.engine.io import parse_problem
+from matching.engine.result import violations
+from matching.engine.solvers import solve
 
 from .brute import brute_force
 
-DATA = Path(__file__).parent.parent / "data"
+DATA = Path(__file__).parent / "problems"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((DATA / "expected.json").read_text("utf-8"))
 
 

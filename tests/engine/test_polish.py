@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 
-from matching.io import problem_from_document
-from matching.problem import Problem
-from matching.result import objective_value, violations
-from matching.solvers import solve
-from matching.solvers.polish import polish
+from matching.engine.io import problem_from_document
+from matching.engine.problem import Problem
+from matching.engine.result import objective_value, violations
+from matching.engine.solvers import solve
+from matching.engine.solvers.polish import polish
 
 from .strategies import documents
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from matching.io import problem_from_document
-from matching.problem import Problem
-from matching.result import Result, violations
-from matching.solvers import solve
+from matching.engine.io import problem_from_document
+from matching.engine.problem import Problem
+from matching.engine.result import Result, violations
+from matching.engine.solvers import solve
 
 from .brute import brute_force, objective
 from .strategies import documents

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.problem import Problem
-from matching.solvers import solve
-from matching.solvers.scaling import choose_scaling
+from matching.engine.problem import Problem
+from matching.engine.solvers import solve
+from matching.engine.solvers.scaling import choose_scaling
 
 LIMIT = 2.0**52 / 100
 

@@ -7,11 +7,11 @@ from functools import cache
 import numpy as np
 import pytest
 
-from matching.dataset import Dataset
-from matching.flows import workforces
+from matching.data.dataset import Dataset
+from matching.data.reference import load_reference
 from matching.labour.features import pair_features
 from matching.labour.model import history_frame, train_retention
-from matching.reference import load_reference
+from matching.runs import workforces
 from matching.synth.generate import generate
 from matching.synth.truth import retention_probability
 

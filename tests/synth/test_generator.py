@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from matching.dataset import Dataset, load_dataset, write_dataset
-from matching.reference import load_reference, repository_root
+from matching.data.dataset import Dataset, load_dataset, write_dataset
+from matching.data.reference import load_reference, repository_root
 from matching.synth.generate import generate
 from matching.synth.scales import SCALES
 

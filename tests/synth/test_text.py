@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from matching.dataset import Dataset
+from matching.data.dataset import Dataset
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TEXT_COLUMNS = [

@@ -10,9 +10,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_predict
 
-from matching.dataset import Dataset
+from matching.data.dataset import Dataset
+from matching.data.reference import load_reference
 from matching.errors import InvalidInputError
-from matching.reference import load_reference
 from matching.synth.truth import expected_visit_rating, retention_probability, visit_quality
 from matching.synth.truth_features import retention_features
 

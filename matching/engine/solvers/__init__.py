@@ -1,0 +1,110 @@
+"""Solver registry and `solve`, the one entry point of the engine."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from matching.engine.problem import Problem
+from matching.engine.result import Result, violations
+from matching.engine.solvers.base import ProgressCallback, SolveOptions, Solver
+from matching.engine.solvers.flow import solve_flow
+from matching.engine.solvers.greedy import solve_greedy
+from matching.engine.solvers.relaxation import relaxation_applies
+from matching.errors import BangfuError, InvalidInputError, UnknownSolverError
+
+logger = logging.getLogger(__name__)
+
+
+def _solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
+    # Imported on use: loading CP-SAT takes half a second that the flow path need not pay.
+    from matching.engine.solvers.cpsat import solve_cpsat
+
+    return solve_cpsat(problem, options)
+
+
+def _solve_decompose(problem: Problem, options: SolveOptions) -> Result:
+    from matching.engine.solvers.decompose import solve_decompose
+
+    return solve_decompose(problem, options)
+
+
+# Above this many edges, a problem the flow cannot solve goes to `decompose` when its
+# relaxation applies: CP-SAT on the whole problem takes minutes there, the relaxation seconds.
+DECOMPOSE_FROM_EDGES = 20_000
+
+SOLVERS: dict[str, Solver] = {
+    "flow": solve_flow,
+    "cpsat": _solve_cpsat,
+    "greedy": solve_greedy,
+    "decompose": _solve_decompose,
+}
+SOLVER_NAMES = ("auto", *SOLVERS)
+
+
+def choose_solver(problem: Problem, name: str) -> str:
+    """Resolve `auto`: the flow when it applies (no groups, unit loads); `decompose` for
+    large problems with groups and unit loads; else CP-SAT.
+
+    An unknown name, or `flow`/`decompose` for a problem they cannot solve, is an error,
+    never a fallback.
+    """
+    flow_applies = not problem.has_groups and problem.has_unit_loads
+    if name == "auto":
+        if flow_applies:
+            return "flow"
+        large = problem.n_edges >= DECOMPOSE_FROM_EDGES
+        return "decompose" if large and relaxation_applies(problem) else "cpsat"
+    if name not in SOLVERS:
+        raise UnknownSolverError(
+            f"unknown solver {name!r}; choose one of {', '.join(SOLVER_NAMES)}", item="solver"
+        )
+    if name == "flow" and not flow_applies:
+        raise InvalidInputError(
+            "solver 'flow' handles only problems without groups and with every load 1; "
+            "use 'auto' or 'cpsat'",
+            item="solver",
+        )
+    if name == "decompose" and not relaxation_applies(problem):
+        raise InvalidInputError(
+            "solver 'decompose' needs the same load on every edge of a demand and load 1 on "
+            "group members' edges; use 'auto' or 'cpsat'",
+            item="solver",
+        )
+    return name
+
+
+def solve(
+    problem: Problem,
+    *,
+    solver: str = "auto",
+    time_limit: float | None = 60.0,
+    seed: int = 0,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+) -> Result:
+    """Choose the best feasible set of edges; see `matching.engine.problem` for the objective.
+
+    Invalid parameters raise `InvalidInputError`; an infeasible problem returns a
+    result with status `infeasible` and a reason.
+    """
+    name = choose_solver(problem, solver)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=progress)
+    started = time.perf_counter()
+    result = SOLVERS[name](problem, options)
+    if result.status != "infeasible":
+        broken = violations(problem, result.chosen)
+        # A solver bug must never reach a coordinator as a valid plan.
+        if broken:
+            raise BangfuError(f"solver {name} returned an infeasible assignment: {broken}")
+    logger.info(
+        "solved with %s in %.3fs: %s, objective %s",
+        name,
+        time.perf_counter() - started,
+        result.status,
+        result.objective,
+    )
+    return result
+
+
+__all__ = ["SOLVERS", "SOLVER_NAMES", "SolveOptions", "Solver", "choose_solver", "solve"]

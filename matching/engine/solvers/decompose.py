@@ -1,0 +1,215 @@
+"""Large problems: solve the flow relaxation, then repair where it was fractional.
+
+1. `matching.engine.solvers.relaxation`: the LP relaxation of the problem is a min-cost flow
+   in load units when loads are uniform per demand and groups have unit loads. It is
+   solved exactly in seconds at province scale and bounds the optimum from above.
+2. Its whole edges and whole groups already form a feasible assignment. Where it filled
+   an edge or a group only in part, CP-SAT re-solves the neighbourhood: those demands,
+   every supplier assigned there or with room to go there, and the groups among them,
+   with everything else kept as the flow put it.
+3. The result is feasible; its gap to the relaxation bound is proven (and usually tiny:
+   the relaxation of an assignment problem is nearly integral). While the bound is not
+   met and time remains, the neighbourhood grows by one more ring of demands; then
+   `matching.engine.solvers.polish` adds, swaps and replaces single edges anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.engine.problem import Problem
+from matching.engine.result import OPTIMALITY_TOLERANCE, Result, Status, infeasible, objective_value
+from matching.engine.solvers.base import SolveOptions
+from matching.engine.solvers.cpsat import solve_cpsat
+from matching.engine.solvers.polish import polish
+from matching.engine.solvers.presolve import fixed_conflict
+from matching.engine.solvers.relaxation import solve_relaxation
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_MAX_RINGS = 3
+
+
+def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
+    """Flow relaxation, then CP-SAT around the demands where it was fractional."""
+    started = time.perf_counter()
+    conflict = fixed_conflict(problem)
+    if conflict:
+        return infeasible("decompose", conflict)
+    relaxed = solve_relaxation(problem)
+    chosen, bound, seeds = relaxed.chosen, relaxed.bound, relaxed.unsettled
+    stats: dict[str, object] = {
+        "fractional_edges": relaxed.fractional_edges,
+        "fractional_groups": relaxed.fractional_groups,
+        "relaxation_s": time.perf_counter() - started,
+    }
+    rings = 0
+    while seeds.any() and rings < _MAX_RINGS and not _proven(problem, chosen, bound):
+        if rings and not _worth_another_ring(options, started):
+            break
+        rings += 1
+        repaired = _repair(problem, chosen, seeds, rings, _time_left(options, started))
+        # Out of time, CP-SAT may return less than the area held before: keep the better.
+        if repaired is not None and (
+            objective_value(problem, repaired) >= objective_value(problem, chosen)
+        ):
+            chosen = repaired
+        if rings == 1:
+            # Cheap moves anywhere, before wider rings spend the time left on CP-SAT.
+            chosen = _polished(problem, chosen, stats)
+        if repaired is None:
+            break
+    stats["rings"] = rings
+    return _result(problem, chosen, bound, started, stats)
+
+
+def _worth_another_ring(options: SolveOptions, started: float) -> bool:
+    """A wider ring costs seconds to build before CP-SAT starts: only with time to spare."""
+    if options.time_limit is None:
+        return True
+    return _time_left(options, started) >= max(1.0, 0.2 * options.time_limit)
+
+
+def _polished(problem: Problem, chosen: IntArray, stats: dict[str, object]) -> IntArray:
+    started = time.perf_counter()
+    result = polish(problem, chosen)
+    stats["polish_s"] = time.perf_counter() - started
+    return result
+
+
+def _repair(
+    problem: Problem, chosen: IntArray, seeds: BoolArray, rings: int, time_left: float
+) -> IntArray | None:
+    """Re-solve the neighbourhood of the seed demands; None when it has no solution."""
+    if time_left <= 0:
+        return None
+    area = _Neighbourhood(problem, chosen, seeds, rings)
+    inside = area.inside(chosen)
+    # The current assignment restricted to the area is feasible there: CP-SAT starts from it.
+    current = np.searchsorted(area.edges, chosen[inside])
+    result = solve_cpsat(
+        area.problem, SolveOptions(time_limit=time_left, warm_start=current.astype(np.int64))
+    )
+    if result.status == "infeasible":
+        return None
+    return np.sort(np.concatenate((chosen[~inside], area.edges[result.chosen])))
+
+
+class _Neighbourhood:
+    """The sub-problem around some demands (and rings beyond): its suppliers and edges."""
+
+    def __init__(self, problem: Problem, chosen: IntArray, seeds: BoolArray, rings: int) -> None:
+        self.original = problem
+        demands = seeds.copy()
+        for _ in range(rings - 1):
+            demands |= _next_ring(problem, demands)
+        self.demands = demands
+        self.suppliers = self._suppliers(chosen)
+        self.edges = np.flatnonzero(
+            self.suppliers[problem.edge_supplier] & demands[problem.edge_demand]
+        )
+        self.problem = self._build(chosen)
+
+    def _suppliers(self, chosen: IntArray) -> BoolArray:
+        """Suppliers assigned into the area, and those next to it with room to come."""
+        p = self.original
+        inside = np.zeros(p.n_suppliers, dtype=np.bool_)
+        inside[p.edge_supplier[chosen[self.demands[p.edge_demand[chosen]]]]] = True
+        used = np.bincount(p.edge_supplier[chosen], weights=p.load[chosen], minlength=p.n_suppliers)
+        touching = np.zeros(p.n_suppliers, dtype=np.bool_)
+        touching[p.edge_supplier[self.demands[p.edge_demand]]] = True
+        grouped = p.group_of_supplier >= 0
+        inside |= touching & ~grouped & (used < p.capacity)
+        if not p.has_groups:
+            return inside
+        # Groups come whole: those placed in the area, and unplaced ones that touch it.
+        group_of = np.maximum(p.group_of_supplier, 0)
+        placed = np.zeros(len(p.group_ids), dtype=np.bool_)
+        placed[p.group_of_supplier[grouped & (used > 0)]] = True
+        wanted = np.zeros(len(p.group_ids), dtype=np.bool_)
+        wanted[p.group_of_supplier[grouped & (inside | touching)]] = True
+        in_area = np.zeros(len(p.group_ids), dtype=np.bool_)
+        in_area[p.group_of_supplier[grouped & inside]] = True
+        take = in_area | (wanted & ~placed)
+        return inside | (grouped & take[group_of])
+
+    def inside(self, edges: IntArray) -> BoolArray:
+        p = self.original
+        result: BoolArray = (
+            self.suppliers[p.edge_supplier[edges]] & self.demands[p.edge_demand[edges]]
+        )
+        return result
+
+    def _build(self, chosen: IntArray) -> Problem:
+        p = self.original
+        supplier_list = np.flatnonzero(self.suppliers)
+        demand_list = np.flatnonzero(self.demands)
+        supplier_pos = np.full(p.n_suppliers, -1, dtype=np.int64)
+        supplier_pos[supplier_list] = np.arange(len(supplier_list))
+        demand_pos = np.full(p.n_demands, -1, dtype=np.int64)
+        demand_pos[demand_list] = np.arange(len(demand_list))
+        outside = chosen[~self.inside(chosen)]
+        used_outside = np.bincount(
+            p.edge_supplier[outside], weights=p.load[outside], minlength=p.n_suppliers
+        ).astype(np.int64)
+        groups = {
+            p.group_ids[g]: supplier_pos[members].tolist()
+            for g, members in enumerate(p.group_members())
+            if len(members) and self.suppliers[members].all()
+        }
+        return Problem.from_arrays(
+            supplier_ids=[p.supplier_ids[s] for s in supplier_list.tolist()],
+            capacity=(p.capacity - used_outside)[supplier_list],
+            demand_ids=[p.demand_ids[d] for d in demand_list.tolist()],
+            slots=p.slots[demand_list],
+            edge_supplier=supplier_pos[p.edge_supplier[self.edges]],
+            edge_demand=demand_pos[p.edge_demand[self.edges]],
+            weight=p.weight[self.edges],
+            load=p.load[self.edges],
+            slot_values=[p.slot_values_of(d).tolist() for d in demand_list.tolist()],
+            groups=groups,
+            fixed=np.flatnonzero(p.fixed[self.edges]),
+            previous=np.flatnonzero(p.previous[self.edges]),
+            stability_bonus=p.stability_bonus,
+        )
+
+
+def _next_ring(problem: Problem, demands: BoolArray) -> BoolArray:
+    """Demands reachable in one step from the suppliers that can reach the area."""
+    near = np.zeros(problem.n_suppliers, dtype=np.bool_)
+    near[problem.edge_supplier[demands[problem.edge_demand]]] = True
+    ring = np.zeros(problem.n_demands, dtype=np.bool_)
+    ring[problem.edge_demand[near[problem.edge_supplier]]] = True
+    return ring
+
+
+def _time_left(options: SolveOptions, started: float) -> float:
+    if options.time_limit is None:
+        return math.inf
+    return max(0.0, options.time_limit - (time.perf_counter() - started))
+
+
+def _proven(problem: Problem, chosen: IntArray, bound: float) -> bool:
+    objective = objective_value(problem, chosen)
+    return bound - objective <= OPTIMALITY_TOLERANCE * max(1.0, abs(objective))
+
+
+def _result(
+    problem: Problem, chosen: IntArray, bound: float, started: float, stats: dict[str, object]
+) -> Result:
+    objective = objective_value(problem, chosen)
+    status: Status = "optimal" if _proven(problem, chosen, bound) else "feasible"
+    return Result(
+        status=status,
+        objective=objective,
+        bound=max(bound, objective),
+        chosen=chosen,
+        solver="decompose",
+        timings={"solve": time.perf_counter() - started},
+        stats=stats,
+    )
