@@ -25,3 +25,14 @@ class InvalidInputError(BangfuError, ValueError):
 
 class UnknownSolverError(InvalidInputError):
     """A solver name that is not one of the known solvers."""
+
+
+class Cancelled(BangfuError):
+    """The run was asked to stop (Ctrl-C, a cancelled request) and wrote nothing."""
+
+
+class SolverError(BangfuError, RuntimeError):
+    """A bug, not bad input: a solver broke a rule of its own or returned garbage.
+
+    The service answers 500 for these and 422 for `InvalidInputError`.
+    """
