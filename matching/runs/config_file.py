@@ -50,8 +50,8 @@ def config_toml(config: MatchConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_config(config: MatchConfig, path: Path) -> None:
-    path.write_text(config_toml(config), encoding="utf-8")
+def save_config(config: MatchConfig, path: Path | str) -> None:
+    Path(path).write_text(config_toml(config), encoding="utf-8")
 
 
 def parse_config(text: str, source: str = "config") -> MatchConfig:
@@ -71,8 +71,9 @@ def parse_config(text: str, source: str = "config") -> MatchConfig:
     return _build(markets[0], document[markets[0]], source)
 
 
-def load_config(path: Path, market: str | None = None) -> MatchConfig:
+def load_config(path: Path | str, market: str | None = None) -> MatchConfig:
     """Read a config file; with `market`, the file must be for that market."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
