@@ -44,6 +44,8 @@ def config_toml(config: MatchConfig) -> str:
     lines = [f"[{market}]"]
     for name, kind in _file_fields(type(config)).items():
         value = getattr(config, name)
+        if value is None:  # TOML has no null: an optional field left unset is left out
+            continue
         # A float field given a whole number is written as the float the file reads back.
         lines.append(f"{name} = {_toml_value(float(value) if kind is float else value)}")
     _refuse_unwritable(config)
@@ -117,13 +119,20 @@ _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", 
 
 
 def _file_fields(cls: type) -> dict[str, type]:
-    """Fields of plain scalar type, in declaration order (a distance function is not one)."""
+    """Fields of plain scalar type (or such a type or None), in declaration order; a
+    distance function is not one."""
     hints = typing.get_type_hints(cls)
-    return {
-        f.name: hints[f.name]
-        for f in dataclasses.fields(cls)
-        if f.init and hints[f.name] in _SCALARS
-    }
+    found = {f.name: _scalar(hints[f.name]) for f in dataclasses.fields(cls) if f.init}
+    return {name: kind for name, kind in found.items() if kind is not None}
+
+
+def _scalar(hint: Any) -> type | None:
+    if hint in _SCALARS:
+        return typing.cast(type, hint)
+    options = [a for a in typing.get_args(hint) if a is not type(None)]
+    if type(None) in typing.get_args(hint) and len(options) == 1 and options[0] in _SCALARS:
+        return typing.cast(type, options[0])
+    return None
 
 
 def _refuse_unwritable(config: MatchConfig) -> None:
