@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/bangfu solve data/examples/village_experts.json --summary
+	@echo
+	@echo "bangfu is installed in $(BIN)/bangfu; to have it on the PATH:"
+	@echo "    source $(BIN)/activate    (then: bangfu --help, bangfu match experts --data data/demo --out out/experts)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check matching api tests benchmarks

@@ -16,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -37,26 +38,27 @@ def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
     from matching.data.dataset import load_dataset
     from matching.data.reference import load_reference
     from matching.experts import ExpertConfig
-    from matching.runs import run_expert_match
+    from matching.runs import ExpertFigures, run_expert_match
 
     started = time.perf_counter()
     reference = load_reference()
     dataset = load_dataset(data, reference)
     loaded = time.perf_counter()
-    match = run_expert_match(dataset, reference, ExpertConfig(time_limit=time_limit))
+    result = run_expert_match(dataset, reference, ExpertConfig(time_limit=time_limit))
     done = time.perf_counter()
-    s = match.summary
+    s, extra = result.summary, result.summary.extra
+    assert isinstance(extra, ExpertFigures)
     return {
-        "needs": s["needs"],
-        "experts": s["experts_available"],
-        "edges": len(match.run.pool),
+        "needs": s.demands,
+        "experts": s.suppliers,
+        "edges": len(result.run.pool),
         "load_s": round(loaded - started, 1),
         "match_s": round(done - loaded, 1),
         "total_s": round(done - started, 1),
-        "coverage": s["coverage"],
-        "coverage_deep_poverty_village": s["coverage_deep_poverty_village"],
-        "stages": s["stages"],
-        "phase_s": s["timings_s"],
+        "coverage": extra.coverage,
+        "coverage_deep_poverty_village": extra.coverage_deep_poverty_village,
+        "stages": [asdict(solve) for solve in result.solves],
+        "phase_s": dict(s.timings_s),
     }
 
 
@@ -64,15 +66,16 @@ def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
     from matching.data.dataset import load_dataset
     from matching.data.reference import load_reference
     from matching.labour import LabourConfig
-    from matching.runs import run_labour_match
+    from matching.runs import LabourFigures, run_labour_match
 
     started = time.perf_counter()
     reference = load_reference()
     dataset = load_dataset(data, reference)
     loaded = time.perf_counter()
-    match = run_labour_match(dataset, reference, LabourConfig(time_limit=time_limit))
+    result = run_labour_match(dataset, reference, LabourConfig(time_limit=time_limit))
     done = time.perf_counter()
-    run = match.run
+    run, extra = result.run, result.summary.extra
+    assert isinstance(extra, LabourFigures)
     return {
         "workers": run.force.n_workers,
         "postings": run.force.n_postings,
@@ -81,10 +84,10 @@ def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
         "load_s": round(loaded - started, 1),
         "match_s": round(done - loaded, 1),
         "total_s": round(done - started, 1),
-        "model": match.summary.get("retention_model"),
-        "solver": match.summary["solver"],
-        "phase_s": match.summary["timings_s"],
-        "modes": match.summary["modes"],
+        "model": extra.retention_model and asdict(extra.retention_model),
+        "solver": [asdict(solve) for solve in result.solves],
+        "phase_s": dict(result.summary.timings_s),
+        "modes": {"optimized": asdict(extra.optimized), "stable": asdict(extra.stable)},
     }
 
 

@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS)
+@click.version_option(package_name="bangfu", prog_name="bangfu")
 @click.option("-v", "--verbose", count=True, help="More log output on standard error.")
 def main(verbose: int) -> None:
     """Bangfu (帮扶): match experts to village needs and workers to jobs."""

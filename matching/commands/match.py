@@ -1,8 +1,7 @@
-"""`bangfu match experts|labour --data DIR --out DIR`: match a generated data set.
+"""`bangfu match experts|labour --data DIR --out DIR`: match a data set, write the plan.
 
-Writes assignments.csv, unassigned.csv, explanations.jsonl (UTF-8, Chinese labels) and
-summary.json into --out, and prints a short summary. Exit status 2 on invalid input, 3
-when a stage is infeasible (the files are still written; the reason goes to stderr).
+Everything goes through `matching.runs`; this module parses options, shows progress,
+turns Ctrl-C into a cancel, and writes the files atomically.
 """
 
 from __future__ import annotations
@@ -13,31 +12,70 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from matching.errors import InvalidInputError
+from matching.errors import Cancelled, InvalidInputError
 
 if TYPE_CHECKING:
-    from matching.outputs import MatchOutput
+    from matching.runs import MatchConfig, MatchResult
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
+EXIT_CANCELLED = 130
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
+OUTPUT = click.Path(path_type=Path)  # checked by check_directory_target, in one line
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
+EPILOG = """\b
+Outputs (in --out, replaced whole only when every file is written):
+  assignments.csv     one row per assignment, names beside ids
+  unassigned.csv      every uncovered need or unplaced worker, with the reason
+  explanations.jsonl  why each pair was chosen or each gap left (key, 中文 label, value)
+  summary.json        status of each engine solve, and the figures
+  config.toml         the exact configuration of the run (reusable with --config)
+  assignments.xlsx    both tables as a workbook (with --xlsx)
 
-@click.command("match")
+\b
+Exit status:
+  0    a plan was made
+  2    invalid input (one line naming the file, row or field); nothing written
+  3    an engine stage is infeasible (files written; the reason on standard error)
+  130  cancelled with Ctrl-C; nothing written
+
+\b
+Example:
+  bangfu match experts --data data/demo --out out/experts --labels zh --xlsx
+"""
+
+
+@click.command("match", epilog=EPILOG)
 @click.argument("market", type=click.Choice(["experts", "labour"]))
-@click.option("--data", "data_dir", type=DIRECTORY, required=True, help="Generated data directory.")
-@click.option("--out", "out_dir", type=DIRECTORY, required=True, help="Directory for the results.")
+@click.option("--data", "data_dir", type=DIRECTORY, required=True, help="Data set directory.")
+@click.option("--out", "out_dir", type=OUTPUT, required=True, help="Directory for the results.")
 @click.option(
-    "--previous", type=FILE, help="Published assignments.csv (experts: kept if possible)."
+    "--previous", type=FILE, help="Published assignments.csv to keep if possible (experts only)."
 )
 @click.option(
-    "--decisions", type=FILE, help="CSV expert_id,need_id,decision (lock|forbid|decline)."
+    "--decisions",
+    type=FILE,
+    help="CSV expert_id,need_id,decision (lock|forbid|decline) (experts only).",
 )
 @click.option(
-    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True
+    "--config", "config_file", type=FILE, help="TOML configuration (as written to config.toml)."
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--solver", help="Engine solver (auto, flow, cpsat, decompose, greedy).")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per engine stage [default: the config's; experts 60, labour 90].",
+)
+@click.option("--seed", type=int, help="Seed of every random choice [default: 0].")
+@click.option(
+    "--labels",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Header of the tables: English keys (for programs) or Chinese labels (for people).",
+)
+@click.option("--xlsx", is_flag=True, help="Also write assignments.xlsx.")
 @click.option(
     "--timings", is_flag=True, help="Include phase timings in summary.json (they vary by run)."
 )
@@ -47,102 +85,158 @@ def match_command(
     out_dir: Path,
     previous: Path | None,
     decisions: Path | None,
-    time_limit: float,
-    seed: int,
+    config_file: Path | None,
+    solver: str | None,
+    time_limit: float | None,
+    seed: int | None,
+    labels: str,
+    xlsx: bool,
     timings: bool,
 ) -> None:
     """Match experts to village needs, or workers to partner-city postings."""
-    from matching.commands.files import write_outputs
+    from matching.commands.atomic import atomic_directory, check_directory_target
+    from matching.commands.files import OUTPUT_FILES, write_outputs
+    from matching.commands.progress import StatusLine, cancel_on_interrupt
+    from matching.commands.readable import readable_tables
+    from matching.control import CancelToken, checkpoint, controlled, report
+
+    token = CancelToken()
+    try:
+        if market == "labour" and (decisions or previous):
+            option = "--decisions" if decisions else "--previous"
+            raise InvalidInputError(f"{option} applies to the experts market only", item=option)
+        config = match_config(market, config_file, solver, time_limit, seed)
+        check_directory_target(out_dir, "--out", OUTPUT_FILES)
+        with cancel_on_interrupt(token), StatusLine() as status, controlled(status, token):
+            result, dataset, reference = _run(market, data_dir, config, previous, decisions)
+            report("writing files")
+            tables = readable_tables(result, dataset, reference)
+            with atomic_directory(out_dir) as staging:
+                write_outputs(staging, result, tables, labels=labels, xlsx=xlsx, timings=timings)
+                checkpoint()
+    except InvalidInputError as error:
+        click.echo(_one_line(f"invalid input: {error}"), err=True)
+        sys.exit(EXIT_INVALID)
+    except (Cancelled, KeyboardInterrupt):
+        click.echo(f"cancelled: nothing was written to {out_dir}", err=True)
+        sys.exit(EXIT_CANCELLED)
+    _finish(result)
+
+
+def _run(
+    market: str,
+    data_dir: Path,
+    config: MatchConfig,
+    previous: Path | None,
+    decisions: Path | None,
+) -> tuple[MatchResult[Any, Any], Any, Any]:
+    from matching.control import checkpoint, report
     from matching.data.dataset import load_dataset
     from matching.data.decisions import read_decisions
     from matching.data.reference import load_reference
     from matching.experts import ExpertConfig
-    from matching.labour import LabourConfig
     from matching.runs import run_expert_match, run_labour_match
 
-    try:
-        reference = load_reference()
-        dataset = load_dataset(data_dir, reference)
-        match: MatchOutput[Any]
-        if market == "experts":
-            config = ExpertConfig(time_limit=time_limit, seed=seed)
-            match = run_expert_match(
-                dataset, reference, config, read_decisions(previous, decisions)
-            )
-        else:
-            match = run_labour_match(
-                dataset, reference, LabourConfig(time_limit=time_limit, seed=seed)
-            )
-        write_outputs(out_dir, match, timings=timings)
-    except InvalidInputError as error:
-        click.echo(f"invalid input: {error}", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(readable(market, match.summary))
-    reasons = infeasible_reasons(match.summary)
+    report("loading data")
+    reference = load_reference()
+    dataset = load_dataset(data_dir, reference)
+    checkpoint()
+    result: MatchResult[Any, Any]
+    if isinstance(config, ExpertConfig):
+        result = run_expert_match(dataset, reference, config, read_decisions(previous, decisions))
+    else:
+        result = run_labour_match(dataset, reference, config)
+    return result, dataset, reference
+
+
+def match_config(
+    market: str,
+    config_file: Path | None,
+    solver: str | None,
+    time_limit: float | None,
+    seed: int | None,
+) -> MatchConfig:
+    """The config file's values (or the defaults) with the options given on top."""
+    from dataclasses import replace
+
+    from matching.experts import ExpertConfig
+    from matching.labour import LabourConfig
+    from matching.runs import load_config
+
+    base: MatchConfig = (
+        load_config(config_file, market)
+        if config_file
+        else ExpertConfig()
+        if market == "experts"
+        else LabourConfig()
+    )
+    given: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "seed": seed}
+    return replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+def _finish(result: MatchResult[Any, Any]) -> None:
+    click.echo(readable(result))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    reasons = result.infeasible_reasons()
     if reasons:
-        click.echo("infeasible: " + "; ".join(reasons), err=True)
+        click.echo(_one_line("infeasible: " + "; ".join(reasons)), err=True)
         sys.exit(EXIT_INFEASIBLE)
 
 
-def infeasible_reasons(summary: dict[str, Any]) -> list[str]:
-    """The reasons of every engine solve in the summary that came back infeasible."""
-    solves = dict(summary.get("stages", {}))
-    if "solver" in summary:
-        solves["solve"] = summary["solver"]
-    return [
-        f"{name}: {solve.get('reason') or 'no feasible plan'}"
-        for name, solve in solves.items()
-        if solve.get("status") == "infeasible"
-    ]
+def _one_line(text: str) -> str:
+    return "\\n".join(text.splitlines())
 
 
-def readable(market: str, summary: dict[str, Any]) -> str:
+def readable(result: MatchResult[Any, Any]) -> str:
     """A few lines for a coordinator."""
-    lines = _expert_lines(summary) if market == "experts" else _labour_lines(summary)
+    from matching.runs import ExpertFigures
+
+    s = result.summary
+    served = f"{s.demands_served}/{s.demands}"
+    if isinstance(s.extra, ExpertFigures):
+        covered = f"{served} ({_pct(s.extra.coverage)})"
+        lines = [("需求覆盖 needs covered", covered), *_expert_lines(s.extra)]
+    else:
+        lines = [("岗位 postings with workers", served), *_labour_lines(s.extra)]
+    lines[1:1] = [
+        ("分配 places filled", f"{s.places_filled}/{s.places}"),
+        ("人员 suppliers assigned", f"{s.suppliers_assigned}/{s.suppliers}"),
+    ]
+    for solve in result.solves:
+        gap = "n/a" if solve.gap is None else f"{solve.gap:.2g}"
+        lines.append((f"求解 solve {solve.name}", f"{solve.solver} {solve.status}, gap {gap}"))
     return "\n".join(f"{label}: {value}" for label, value in lines)
 
 
-def _expert_lines(s: dict[str, Any]) -> list[tuple[str, str]]:
-    lead = s["stages"]["lead"]
+def _expert_lines(x: Any) -> list[tuple[str, str]]:
     return [
-        ("需求覆盖 needs covered", f"{s['needs_covered']}/{s['needs']} ({_pct(s['coverage'])})"),
-        ("深度贫困村需求 deep-poverty village needs", _pct(s["coverage_deep_poverty_village"])),
-        ("优先需求 priority needs (any flag)", _pct(s["coverage_any_priority"])),
-        ("专家 experts used", f"{s['experts_used']}/{s['experts_available']}"),
-        ("岗位 places filled", f"{s['places_filled']}/{s['places_wanted']}"),
-        ("求解 solver (lead stage)", f"{lead['solver']} {lead['status']}, gap {_gap(lead['gap'])}"),
+        ("深度贫困村需求 deep-poverty village needs", _pct(x.coverage_deep_poverty_village)),
+        ("优先需求 priority needs (any flag)", _pct(x.coverage_any_priority)),
+        ("沿用上期 pairs kept from previous", str(x.pairs_kept_from_previous)),
     ]
 
 
-def _labour_lines(s: dict[str, Any]) -> list[tuple[str, str]]:
-    model = s.get("retention_model", {})
-    quality = ", ".join(
-        f"{k} {model[k]:.4f}" for k in ("auc", "brier", "brier_constant", "ece") if k in model
-    )
-    lines = [
-        ("安置 workers placed", f"{s['workers_placed']}/{s['workers']}"),
-        ("平均预测留岗率 mean predicted retention", _pct(s["mean_predicted_retention"])),
-        ("留岗模型 retention model (held out)", quality),
-    ]
-    for mode, figures in s["modes"].items():
+def _labour_lines(x: Any) -> list[tuple[str, str]]:
+    retention = _pct(x.optimized.mean_predicted_retention)
+    lines = [("平均预测留岗率 mean predicted retention", retention)]
+    model = x.retention_model
+    if model is not None:
+        quality = (
+            f"auc {model.auc:.4f}, brier {model.brier:.4f} "
+            f"(constant {model.brier_constant:.4f}), ece {model.ece:.4f}"
+        )
+        lines.append(("留岗模型 retention model (held out)", quality))
+    for mode, f in (("optimized", x.optimized), ("stable", x.stable)):
         lines.append(
             (
                 f"{mode} mode",
-                f"placed {figures['workers_placed']}, expected retained "
-                f"{figures['expected_retained']}, blocking pairs {figures['blocking_pairs']}, "
-                f"groups split {figures['groups_split']}",
+                f"placed {f.workers_placed}, expected retained {f.expected_retained}, "
+                f"blocking pairs {f.blocking_pairs}, groups split {f.groups_split}",
             )
         )
-    solver = s["solver"]
-    lines.append(
-        ("求解 solver", f"{solver['solver']} {solver['status']}, gap {_gap(solver['gap'])}")
-    )
     return lines
 
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
-
-
-def _gap(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2g}"

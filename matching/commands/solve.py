@@ -15,6 +15,7 @@ from types import TracebackType
 import click
 from tqdm import tqdm
 
+from matching.commands.atomic import atomic_file, check_file_target
 from matching.engine.io import dump_solution, parse_problem
 from matching.engine.problem import Problem
 from matching.engine.result import Result
@@ -25,12 +26,30 @@ EXIT_INFEASIBLE = 3
 EXIT_INVALID = 2
 
 
-@click.command("solve")
+EPILOG = """\b
+Outputs:
+  the solution (bangfu.solution/1 JSON: status, objective, bound, gap, solver,
+  assignments, stats, reason when infeasible) to -o FILE (replaced only when
+  wholly written) or standard output; --summary prints a readable summary
+
+\b
+Exit status:
+  0    optimal or feasible
+  2    invalid input or an unwritable -o (one line naming the item); nothing written
+  3    infeasible (the solution is still written, with the reason)
+
+\b
+Example:
+  bangfu solve data/examples/village_experts.json --summary
+"""
+
+
+@click.command("solve", epilog=EPILOG)
 @click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False),
     help="Solution file (default: standard output).",
 )
 @click.option("--solver", type=click.Choice(SOLVER_NAMES), default="auto", show_default=True)
@@ -64,6 +83,8 @@ def solve_command(
     """Solve a bangfu.assignment/1 PROBLEM_FILE ('-' reads standard input)."""
     started = time.perf_counter()
     try:
+        if output:
+            check_file_target(Path(output), "-o")
         problem = parse_problem(_read(problem_file))
         read_seconds = time.perf_counter() - started
         with _ProgressBar(time_limit) as bar:
@@ -77,7 +98,8 @@ def solve_command(
         sys.exit(EXIT_INVALID)
     solution = dump_solution(result, problem, timings=timings)
     if output:
-        Path(output).write_bytes(solution)
+        with atomic_file(Path(output)) as staging:
+            staging.write_bytes(solution)
     elif not summary:
         sys.stdout.buffer.write(solution)
     if summary:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matching.errors import InvalidInputError
+from matching.engine.solvers import SOLVER_NAMES
+from matching.errors import InvalidInputError, UnknownSolverError
 from matching.scoring.geo import DistanceFunction, haversine_km
 
 
@@ -42,6 +43,11 @@ class ExpertConfig:
             raise InvalidInputError("stability_bonus must be non-negative.", item="stability_bonus")
         if self.time_limit <= 0:
             raise InvalidInputError("time_limit must be positive.", item="time_limit")
+        if self.solver not in SOLVER_NAMES:
+            raise UnknownSolverError(
+                f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",
+                item="solver",
+            )
 
     @property
     def max_edge_weight(self) -> float:

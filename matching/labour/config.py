@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.errors import InvalidInputError
+from matching.engine.solvers import SOLVER_NAMES
+from matching.errors import InvalidInputError, UnknownSolverError
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,8 @@ class LabourConfig:
                 raise InvalidInputError(f"{name} must be non-negative.", item=name)
         if self.time_limit <= 0:
             raise InvalidInputError("time_limit must be positive.", item="time_limit")
+        if self.solver not in SOLVER_NAMES:
+            raise UnknownSolverError(
+                f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",
+                item="solver",
+            )

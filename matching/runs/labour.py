@@ -1,0 +1,107 @@
+"""The labour match as a use case: data set in, typed result out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from matching.control import CancelToken, ProgressListener, checkpoint, report
+from matching.data.dataset import Dataset
+from matching.data.reference import Reference
+from matching.labour import (
+    LabourConfig,
+    LabourMatch,
+    LabourRun,
+    Workforce,
+    compare_modes,
+    run_labour,
+    train_retention,
+)
+from matching.labour.report import build_match
+from matching.runs.control import run_control
+from matching.runs.convert import explanation, mode_figures, retention_quality
+from matching.runs.results import LabourFigures, MatchResult, SolveRecord, Summary
+
+LabourResult = MatchResult[LabourRun, LabourConfig]
+SOLVE_NAME = "placement"
+
+
+def _planning_year(dataset: Dataset) -> int:
+    periods = dataset.manifest.get("planning_periods") or sorted(set(dataset.postings["period"]))
+    found = re.match(r"(\d{4})", str(periods[0])) if len(periods) else None
+    return int(found.group(1)) if found else 9999
+
+
+def workforces(dataset: Dataset, reference: Reference) -> tuple[Workforce, Workforce]:
+    """The market to match (open postings) and the history (closed postings)."""
+    pairings = reference.active_pairings(_planning_year(dataset))
+    status = dataset.postings["status"]
+
+    def force(postings: pd.DataFrame) -> Workforce:
+        return Workforce(
+            dataset.workers, postings, dataset.villages, reference.partner_cities, pairings
+        )
+
+    return force(dataset.postings.loc[status == "open"]), force(
+        dataset.postings.loc[status == "closed"]
+    )
+
+
+def run_labour_match(
+    dataset: Dataset,
+    reference: Reference,
+    config: LabourConfig | None = None,
+    *,
+    progress: ProgressListener | None = None,
+    cancel: CancelToken | None = None,
+) -> LabourResult:
+    """Train the retention model on the history, place workers in open postings, and
+    compare the optimized plan with stable (deferred acceptance) mode."""
+    config = config or LabourConfig()
+    with run_control(progress, cancel):
+        open_force, history = workforces(dataset, reference)
+        report("labour: retention model")
+        model, quality = train_retention(history, dataset.placements, random_state=config.seed)
+        report("labour: shortlists, scores and the engine")
+        run = run_labour(open_force, model, config)
+        report("labour: explanations and stable mode")
+        match = build_match(run, quality.as_dict())
+        modes = compare_modes(run)
+        checkpoint()
+    return labour_result(match, config, modes)
+
+
+def labour_result(match: LabourMatch, config: LabourConfig, modes: dict[str, Any]) -> LabourResult:
+    """The typed result of a labour match, from the matcher's own report."""
+    return MatchResult(
+        market="labour",
+        config=config,
+        solves=(SolveRecord.of(SOLVE_NAME, match.run.result),),
+        summary=_summary(match, modes),
+        explanations=tuple(explanation(raw) for raw in match.explanations),
+        assignments=match.assignments,
+        unassigned=match.unassigned,
+        run=match.run,
+    )
+
+
+def _summary(match: LabourMatch, modes: dict[str, Any]) -> Summary:
+    raw = match.summary
+    return Summary(
+        market="labour",
+        suppliers=int(raw["workers"]),
+        suppliers_assigned=int(raw["workers_placed"]),
+        demands=int(raw["postings"]),
+        demands_served=int(match.assignments["posting_id"].nunique()),
+        places=int(raw["positions"]),
+        places_filled=len(match.assignments),
+        unassigned=len(match.unassigned),
+        extra=LabourFigures(
+            optimized=mode_figures(modes["optimized"]),
+            stable=mode_figures(modes["stable"]),
+            retention_model=retention_quality(raw.get("retention_model")),
+        ),
+        timings_s=dict(raw.get("timings_s", {})),
+    )
