@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ class Decisions:
     locked: frozenset[tuple[str, str]] = frozenset()
     forbidden: frozenset[tuple[str, str]] = frozenset()
     declined: frozenset[tuple[str, str]] = frozenset()
+    lock_lines: Mapping[tuple[str, str], int] = field(default_factory=dict)  # file line of a lock
 
     @property
     def excluded(self) -> frozenset[tuple[str, str]]:
@@ -51,6 +53,7 @@ def read_decisions(previous: Path | None, decisions: Path | None) -> Decisions:
         frame = read_pairs(previous)
         published = frozenset(zip(frame["expert_id"], frame["need_id"], strict=True))
     kinds: dict[str, set[tuple[str, str]]] = {kind: set() for kind in DECISION_KINDS}
+    lock_lines: dict[tuple[str, str], int] = {}
     if decisions is not None:
         frame = read_pairs(decisions)
         if "decision" not in frame.columns:
@@ -65,9 +68,12 @@ def read_decisions(previous: Path | None, decisions: Path | None) -> Decisions:
                     item=f"decision[{row}]",
                 )
             kinds[kind].add((e, n))
+            if kind == "lock":
+                lock_lines.setdefault((e, n), row + 2)
     return Decisions(
         previous=published,
         locked=frozenset(kinds["lock"]),
         forbidden=frozenset(kinds["forbid"]),
         declined=frozenset(kinds["decline"]),
+        lock_lines=lock_lines,
     )
