@@ -33,8 +33,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 BASELINES = ("nearest", "own_county", "random_prefecture")
 
-# (candidate pair indices, their distances, random generator) -> position of the choice
-Pick = Callable[[IntArray, FloatArray, np.random.Generator], int]
+# (candidate pair indices, their distances, need, seed) -> position of the choice
+Pick = Callable[[IntArray, FloatArray, int, int], int]
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,15 @@ def run_baseline(
     return _dispatch(tables, pairs, allowed, _nearest, seed)
 
 
-def _nearest(candidates: IntArray, distance: FloatArray, rng: np.random.Generator) -> int:
-    del candidates, rng
+def _nearest(candidates: IntArray, distance: FloatArray, need: int, seed: int) -> int:
+    del candidates, need, seed
     return int(np.argmin(distance))  # the first of equally near experts: sorted by expert
 
 
-def _random(candidates: IntArray, distance: FloatArray, rng: np.random.Generator) -> int:
+def _random(candidates: IntArray, distance: FloatArray, need: int, seed: int) -> int:
+    """A draw of its own per need and pick, so one need's change does not reshuffle others."""
     del distance
+    rng = np.random.default_rng([seed, need, candidates.size])
     return int(rng.integers(candidates.size))
 
 
@@ -113,7 +115,6 @@ def _dispatch(
     tables: ExpertTables, pairs: PairList, allowed: BoolArray, pick: Pick, seed: int
 ) -> IntArray:
     """Two passes over the needs in urgency order: first experts, then further places."""
-    rng = np.random.default_rng(seed)
     n_periods = max(len(tables.periods), 1)
     days = tables.experts["service_days_per_quarter"].to_numpy(np.int64)
     left = np.repeat(days, n_periods)  # per (expert, period)
@@ -132,7 +133,7 @@ def _dispatch(
                 ]
                 if free.size == 0:
                     break
-                chosen = free[pick(free, pairs.distance_km[free], rng)]
+                chosen = free[pick(free, pairs.distance_km[free], need, seed)]
                 taken[chosen] = True
                 left[supplier[chosen]] -= need_days[need]
     return np.flatnonzero(taken).astype(np.int64)

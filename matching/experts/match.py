@@ -72,7 +72,7 @@ def run_stages(
     objective: an evaluation's upper bound under a known outcome model).
     """
     started = time.perf_counter()
-    context = _context(tables, config)
+    context = pair_context(tables, config)
     candidates = generate(context)
     pool = build_pool(context, candidates, decisions, weights)
     suppliers = suppliers_of(tables, pool)
@@ -118,7 +118,8 @@ def run_stages(
     )  # fmt: skip
 
 
-def _context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
+def pair_context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
+    """Text vectors of needs and experts (fitted on both), for scoring pairs block by block."""
     profiles = tables.experts["profile_zh"].tolist()
     descriptions = tables.needs["description_zh"].tolist()
     affinity = TextAffinity().fit([*profiles, *descriptions])
