@@ -10,7 +10,7 @@ from matching.data.decisions import Decisions, read_decisions
 from matching.errors import InvalidInputError
 from matching.experts import ExpertConfig, match_experts
 
-from .instances import pairs_of, tables_of
+from .instances import tables_of
 
 PEST = {"specialty_codes": "TEA-01", "profile_zh": "茶园管理 茶叶病虫害防治 修剪 施肥"}
 
