@@ -25,6 +25,12 @@ def _peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # Linux: KiB
 
 
+def _cpu_s() -> float:
+    """Processor time of this process: the wall time it would take on an idle core."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _province(seed: int) -> Path:
     from matching.data.dataset import write_dataset
     from matching.synth.generate import generate
@@ -48,10 +54,16 @@ def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
     done = time.perf_counter()
     s, extra = result.summary, result.summary.extra
     assert isinstance(extra, ExpertFigures)
+    lead, team = result.run.pricing
     return {
         "needs": s.demands,
         "experts": s.suppliers,
         "edges": len(result.run.pool),
+        "eligible_pairs": lead.eligible,
+        "start_pairs": lead.start,
+        "pairs_priced": {"lead": lead.priced, "team": team.priced},
+        "pricing_rounds": {"lead": lead.rounds, "team": team.rounds},
+        "full_set_bound_proven": {"lead": lead.proven, "team": team.proven},
         "load_s": round(loaded - started, 1),
         "match_s": round(done - loaded, 1),
         "total_s": round(done - started, 1),
@@ -102,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     bench = bench_experts if args.market == "experts" else bench_labour
     figures = bench(data, args.time_limit)
     figures["peak_rss_gib"] = round(_peak_gib(), 2)
+    figures["cpu_s"] = round(_cpu_s(), 1)
     json.dump(figures, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
 

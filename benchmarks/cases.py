@@ -130,6 +130,8 @@ def general_cpsat(seed: int) -> dict[str, Any]:
     return {
         "groups": len(problem.group_ids),
         "status": result.status,
+        "work": result.stats.get("work"),
+        "stopped_by": result.stopped_by,
         "objective": result.objective,
         "gap": result.gap,
         "build_s": result.timings["build"],
@@ -165,8 +167,10 @@ def grouped_decompose(seed: int) -> dict[str, Any]:
         "gap": result.gap,
         "fractional_groups": result.stats.get("fractional_groups"),
         "rings": result.stats.get("rings"),
-        "relaxation_s": result.stats.get("relaxation_s"),
-        "polish_s": result.stats.get("polish_s"),
+        "work": result.stats.get("work"),
+        "stopped_by": result.stopped_by,
+        "relaxation_s": result.timings.get("relaxation"),
+        "polish_s": result.timings.get("polish"),
         "wall_s": time.perf_counter() - started,
     }
 

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from matching.data import specs
 from matching.data.reference import Reference
-from matching.data.tables import TableSpec, check_codes
-from matching.errors import InvalidInputError
+from matching.data.tables import check_codes
 
 if TYPE_CHECKING:
     from matching.data.frames import Dataset
-
-
-def _check_range(frame: pd.DataFrame, spec: TableSpec, column: str, low: int, high: int) -> None:
-    outside = (frame[column] < low) | (frame[column] > high)
-    if outside.any():
-        index = int(outside.to_numpy().nonzero()[0][0])
-        where = f"{spec.file_name}, row {index + 2}, column {column}"
-        value = frame[column].iloc[index]
-        raise InvalidInputError(f"{where}: {value} is outside {low}..{high}", item=where)
 
 
 def _check_villages(data: Dataset, ref: Reference) -> None:
@@ -50,7 +38,6 @@ def _check_experts(data: Dataset, ref: Reference) -> None:
     check_codes(experts, spec, "industry_codes", ref.industries["industry_code"], multi=True)
     check_codes(experts, spec, "specialty_codes", ref.skills["skill_code"], multi=True)
     check_codes(experts, spec, "language_codes", ref.languages["language_code"], multi=True)
-    _check_range(experts, spec, "service_days_per_quarter", 0, 92)
 
 
 def _check_needs(data: Dataset, ref: Reference) -> None:
@@ -60,8 +47,6 @@ def _check_needs(data: Dataset, ref: Reference) -> None:
     check_codes(needs, spec, "industry_code", ref.industries["industry_code"], multi=False)
     check_codes(needs, spec, "skill_codes", ref.skills["skill_code"], multi=True)
     check_codes(needs, spec, "language_code", ref.languages["language_code"], multi=True)
-    _check_range(needs, spec, "urgency", 1, 3)
-    _check_range(needs, spec, "experts_wanted", 1, 10)
 
 
 def _check_workers(data: Dataset, ref: Reference) -> None:
@@ -75,7 +60,6 @@ def _check_workers(data: Dataset, ref: Reference) -> None:
     industries = ref.industry_codes("job")
     check_codes(workers, spec, "intended_industry_codes", industries, multi=True)
     check_codes(workers, spec, "intended_city_codes", ref.partner_cities["city_code"], multi=True)
-    _check_range(workers, spec, "age", 16, 70)
 
 
 def _check_postings(data: Dataset, ref: Reference) -> None:
@@ -98,7 +82,6 @@ def _check_history(data: Dataset) -> None:
     check_codes(visits, specs.VISITS, "expert_id", data.experts["expert_id"], multi=False)
     check_codes(visits, specs.VISITS, "need_id", data.needs["need_id"], multi=False)
     check_codes(visits, specs.VISITS, "village_id", data.villages["village_id"], multi=False)
-    _check_range(visits, specs.VISITS, "rating", 1, 5)
 
 
 def check_dataset_references(data: Dataset, ref: Reference) -> None:

@@ -25,6 +25,7 @@ from matching.data.frames import Dataset
 from matching.data.reference import Reference, load_reference
 from matching.data.specs import TABLE_SPECS
 from matching.data.tables import read_table, write_table
+from matching.data.values import check_dataset_values
 from matching.errors import InvalidInputError
 
 MANIFEST_FILE = "manifest.json"
@@ -55,6 +56,7 @@ def load_dataset(
     path = Path(directory)
     frames = {name: read_table(path, spec) for name, spec in TABLE_SPECS.items()}
     dataset = Dataset(**frames, manifest=_read_manifest(path))
+    check_dataset_values(dataset)
     if check_references:
         check_dataset_references(dataset, reference or load_reference())
     return dataset

@@ -46,9 +46,28 @@ def _location(file_name: str, index: int, column: str) -> str:
     return f"{file_name}, row {index + HEADER_LINES + 1}, column {column}"
 
 
-def _bad_value(file_name: str, index: int, column: str, problem: str) -> InvalidInputError:
+def bad_value(file_name: str, index: int, column: str, problem: str) -> InvalidInputError:
+    """The error for row `index` (0-based, after the header) of a table, named as
+    `file, row N, column C` with N the file's line number."""
     where = _location(file_name, index, column)
     return InvalidInputError(f"{where}: {problem}", item=where)
+
+
+def _check_key(checked: pd.DataFrame, spec: TableSpec, key: str) -> None:
+    """Keys are unique, not empty and without spaces around them.
+
+    A space is refused here, in the file that holds it, rather than later as an unknown id
+    in a file that refers to it.
+    """
+    keys = checked[key]
+    for mask, problem in (
+        (keys == "", "empty key"),
+        (keys != keys.str.strip(), "spaces around the id"),
+        (keys.duplicated(), "duplicate key"),
+    ):
+        if mask.any():
+            index = int(np.flatnonzero(mask.to_numpy())[0])
+            raise bad_value(spec.file_name, index, key, f"{problem} {keys.iloc[index]!r}")
 
 
 def _to_numbers(frame: pd.DataFrame, spec: TableSpec, column: str, kind: ColumnKind) -> Any:
@@ -65,7 +84,7 @@ def _to_numbers(frame: pd.DataFrame, spec: TableSpec, column: str, kind: ColumnK
         index = int(np.flatnonzero(bad.to_numpy())[0])
         raw = frame[column].iloc[index]
         expected = {"int": "an integer", "float": "a number", "flag": "0 or 1"}[kind]
-        raise _bad_value(spec.file_name, index, column, f"{raw!r} is not {expected}")
+        raise bad_value(spec.file_name, index, column, f"{raw!r} is not {expected}")
     return values.astype("float64" if kind == "float" else "int64")
 
 
@@ -84,15 +103,7 @@ def check_frame(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         else:
             checked[column] = checked[column].astype(str)
     if spec.key is not None:
-        duplicated = checked[spec.key].duplicated()
-        if duplicated.any():
-            index = int(np.flatnonzero(duplicated.to_numpy())[0])
-            value = checked[spec.key].iloc[index]
-            raise _bad_value(spec.file_name, index, spec.key, f"duplicate key {value!r}")
-        empty = checked[spec.key] == ""
-        if empty.any():
-            index = int(np.flatnonzero(empty.to_numpy())[0])
-            raise _bad_value(spec.file_name, index, spec.key, "empty key")
+        _check_key(checked, spec, spec.key)
     return checked.reset_index(drop=True)
 
 
@@ -103,6 +114,12 @@ def read_table(directory: Path, spec: TableSpec) -> pd.DataFrame:
         raise InvalidInputError(f"{path}: file not found", item=spec.file_name)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError as error:
+        where = f"{spec.file_name}, row 1"
+        raise InvalidInputError(
+            f"{path}: the file is empty; row 1 must be the header ({','.join(spec.columns)})",
+            item=where,
+        ) from error
     except (UnicodeDecodeError, pd.errors.ParserError) as error:
         raise InvalidInputError(
             f"{path}: not a UTF-8 CSV file ({error})", item=spec.file_name
@@ -196,8 +213,10 @@ def check_codes(
     codes = _exploded(frame[column]) if multi else single
     unknown = codes[~codes.isin(allowed)]
     if len(unknown):
-        index = int(unknown.index[0])
-        raise _bad_value(spec.file_name, index, column, f"unknown code {unknown.iloc[0]!r}")
+        index, code = int(unknown.index[0]), str(unknown.iloc[0])
+        spaced = code != code.strip() and code.strip() in allowed
+        problem = "spaces around the id" if spaced else "unknown code"
+        raise bad_value(spec.file_name, index, column, f"{problem} {code!r}")
 
 
 def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) -> None:

@@ -309,6 +309,9 @@ def solution_document(result: Result, problem: Problem, *, timings: bool = False
         "bound": _finite_or_none(result.bound),
         "gap": _finite_or_none(result.gap),
         "solver": result.solver,
+        # null: the solver finished; "work_limit": its counted work ran out (reproducible);
+        # "time_limit": the wall-clock safety stop fired (may differ from run to run).
+        "stopped_by": result.stopped_by,
         "assignments": [{"supplier": s, "demand": d} for s, d in result.assignments(problem)],
         "stats": stats,
     }

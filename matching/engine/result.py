@@ -13,6 +13,9 @@ import numpy.typing as npt
 from matching.engine.problem import Problem
 
 Status = Literal["optimal", "feasible", "infeasible"]
+# Why a search ended before it proved its answer: its counted work budget ran out (the
+# answer is reproducible), or the wall-clock safety stop fired (it may not be).
+StopReason = Literal["work_limit", "time_limit"]
 
 # Status "optimal" means proven within this relative gap (see matching.engine.solvers.scaling).
 OPTIMALITY_TOLERANCE = 1e-9
@@ -26,6 +29,11 @@ class Result:
     a proven upper bound on any feasible objective; `gap` is
     `(bound - objective) / max(1, |objective|)`. An infeasible result has objective
     and bound `-inf`, an empty `chosen` and a `reason` that names the items.
+
+    `stopped_by` is None when the solver ran to its end, `"work_limit"` when its counted
+    work budget stopped it (the same problem and options give the same result anywhere)
+    and `"time_limit"` when the wall-clock safety stop fired first (the result may then
+    differ between runs; `reproducible` is False).
     """
 
     status: Status
@@ -36,6 +44,12 @@ class Result:
     reason: str | None = None
     timings: Mapping[str, float] = field(default_factory=dict)
     stats: Mapping[str, Any] = field(default_factory=dict)
+    stopped_by: StopReason | None = None
+
+    @property
+    def reproducible(self) -> bool:
+        """False when the wall-clock safety stop decided where the search ended."""
+        return self.stopped_by != "time_limit"
 
     @property
     def gap(self) -> float:
@@ -134,3 +148,10 @@ def _group_violations(problem: Problem, chosen: npt.NDArray[np.int64]) -> list[s
         if len(places) > 1:
             found.append(f"group {gid!r} is split or partly placed")
     return found
+
+
+def first_stop(*reasons: StopReason | None) -> StopReason | None:
+    """The stop reason of a solve made of several searches: a fired safety stop wins."""
+    if "time_limit" in reasons:
+        return "time_limit"
+    return "work_limit" if "work_limit" in reasons else None

@@ -22,9 +22,14 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ExpertCandidates:
-    """Kept pairs (rows = needs, cols = experts, scores = edge weights) and rule counts."""
+    """Kept pairs (rows = needs, cols = experts, scores = edge weights) and rule counts.
+
+    `eligible` holds every pair that passes the hard rules (the same sort order), so the
+    match can price pairs outside the top k instead of trusting the cut.
+    """
 
     pairs: Candidates
+    eligible: Candidates
     removed: IntArray  # (n_needs, len(RULES)): experts failing each rule (industry: all others)
     passing: IntArray  # per need: experts passing every rule
     in_industry: IntArray  # per need: experts of the need's industry
@@ -45,6 +50,7 @@ def generate(context: PairContext) -> ExpertCandidates:
     by_industry = tables.experts_in_industry
     industries = tables.needs["industry_code"].astype(str).to_numpy()
     parts: list[Candidates] = []
+    every: list[Candidates] = []
     for industry in sorted(set(industries)):
         need_rows = np.flatnonzero(industries == industry).astype(np.int64)
         experts = by_industry.get(industry, np.zeros(0, dtype=np.int64))
@@ -52,13 +58,21 @@ def generate(context: PairContext) -> ExpertCandidates:
         in_industry[need_rows] = experts.size
         if experts.size == 0:
             continue
-        parts.append(_industry_candidates(context, need_rows, experts, removed, passing))
-    pairs = concatenate(parts)
-    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows))
-    ordered = Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order])
+        top, eligible = _industry_candidates(context, need_rows, experts, removed, passing)
+        parts.append(top)
+        every.append(eligible)
     return ExpertCandidates(
-        pairs=ordered, removed=removed, passing=passing, in_industry=in_industry
+        pairs=_by_need(concatenate(parts)),
+        eligible=_by_need(concatenate(every)),
+        removed=removed,
+        passing=passing,
+        in_industry=in_industry,
     )
+
+
+def _by_need(pairs: Candidates) -> Candidates:
+    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows))
+    return Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order])
 
 
 def _industry_candidates(
@@ -67,8 +81,10 @@ def _industry_candidates(
     experts: IntArray,
     removed: IntArray,
     passing: IntArray,
-) -> Candidates:
+) -> tuple[Candidates, Candidates]:
+    """The top k of each need and every eligible pair, from one pass over the blocks."""
     travel = context.tables.experts["max_travel_km"].to_numpy(np.float64)[experts]
+    eligible: list[Candidates] = []
 
     def score_block(local_rows: IntArray) -> FloatArray:
         rows = need_rows[local_rows]
@@ -77,9 +93,13 @@ def _industry_candidates(
             removed[rows, column] = (~block.passes[rule]).sum(axis=1)
         allowed = block.allowed
         passing[rows] = allowed.sum(axis=1)
-        return np.where(allowed, block.weight(context.config, travel), -np.inf)
+        weight = block.weight(context.config, travel)
+        at_row, at_col = np.nonzero(allowed)
+        eligible.append(Candidates(rows[at_row], experts[at_col], weight[at_row, at_col]))
+        return np.where(allowed, weight, -np.inf)
 
     found = top_k_per_row(
         score_block, need_rows.size, context.config.top_k, block_size=context.config.block_size
     )
-    return Candidates(need_rows[found.rows], experts[found.cols], found.scores)
+    top = Candidates(need_rows[found.rows], experts[found.cols], found.scores)
+    return top, concatenate(eligible)

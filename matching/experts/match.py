@@ -15,9 +15,10 @@ from matching.engine.result import Result
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.config import ExpertConfig
-from matching.experts.pool import EdgePool, build_pool
+from matching.experts.fill import fill_open_places
+from matching.experts.pool import EdgePool, Weights, build_pool
+from matching.experts.pricing import PricingReport, solve_priced
 from matching.experts.rules import PairContext
-from matching.experts.split import solve_in_parts
 from matching.experts.stages import (
     Seat,
     Stage,
@@ -49,6 +50,7 @@ class ExpertRun:
     suppliers: Suppliers
     stages: tuple[Stage, ...]
     results: tuple[Result, ...]
+    pricing: tuple[PricingReport, ...]
     chosen: IntArray  # pool edges
     role: tuple[str, ...]  # per chosen edge: lead, team or locked
     seat_skills: tuple[tuple[str, ...], ...]  # per chosen edge
@@ -58,11 +60,21 @@ class ExpertRun:
 ExpertMatch = MatchOutput[ExpertRun]
 
 
-def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions) -> ExpertRun:
+def run_stages(
+    tables: ExpertTables,
+    config: ExpertConfig,
+    decisions: Decisions,
+    weights: Weights | None = None,
+) -> ExpertRun:
+    """Candidates, the lead stage, then the team stage, each priced over every eligible pair.
+
+    `weights` replaces the edge weights (the same rules, pairs and priorities with another
+    objective: an evaluation's upper bound under a known outcome model).
+    """
     started = time.perf_counter()
-    context = _context(tables, config)
+    context = pair_context(tables, config)
     candidates = generate(context)
-    pool = build_pool(context, candidates, decisions)
+    pool = build_pool(context, candidates, decisions, weights)
     suppliers = suppliers_of(tables, pool)
     scored = time.perf_counter()
     ids = (
@@ -76,17 +88,18 @@ def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions)
     _remaining_capacity(tables, pool, suppliers, np.concatenate([lead_locks, team_locks]))
     lead_capacity = _remaining_capacity(tables, pool, suppliers, team_locks)
     lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous, lead_capacity)
-    lead_result = _solve(lead, tables, config)
+    lead_result, lead_pricing = _solve(lead, pool, tables, config)
     lead_edges = lead.pool_edge[lead_result.chosen]
     seats = _open_seats(tables, pool, lead_edges, team_locks)
     remaining = _remaining_capacity(
         tables, pool, suppliers, np.concatenate([lead_edges, team_locks])
     )
-    taken = {(int(pool.need[i]), int(pool.expert[i])) for i in np.r_[lead_edges, team_locks]}
+    taken = np.concatenate([lead_edges, team_locks])
     team = team_stage(tables, config, pool, suppliers, seats, remaining, taken, previous)
-    team_result = _solve(team, tables, config)
-    team_edges = team.pool_edge[team_result.chosen]
-    seat_of = team.problem.edge_demand[team_result.chosen]
+    team_result, team_pricing = _solve(team, pool, tables, config)
+    team_chosen = fill_open_places(team.problem, team_result.chosen)
+    team_edges = team.pool_edge[team_chosen]
+    seat_of = team.problem.edge_demand[team_chosen]
     chosen = np.concatenate([lead_edges, team_locks, team_edges])
     roles = (
         ("lead",) * lead_edges.size + ("locked",) * team_locks.size + ("team",) * team_edges.size
@@ -100,11 +113,13 @@ def run_stages(tables: ExpertTables, config: ExpertConfig, decisions: Decisions)
     timings = {"scoring": scored - started, "total": time.perf_counter() - started}
     return ExpertRun(
         tables, config, decisions, context, candidates, pool, suppliers,
-        (lead, team), (lead_result, team_result), chosen, roles, seat_skills, timings,
+        (lead, team), (lead_result, team_result), (lead_pricing, team_pricing),
+        chosen, roles, seat_skills, timings,
     )  # fmt: skip
 
 
-def _context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
+def pair_context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
+    """Text vectors of needs and experts (fitted on both), for scoring pairs block by block."""
     profiles = tables.experts["profile_zh"].tolist()
     descriptions = tables.needs["description_zh"].tolist()
     affinity = TextAffinity().fit([*profiles, *descriptions])
@@ -113,13 +128,20 @@ def _context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
     )
 
 
-def _solve(stage: Stage, tables: ExpertTables, config: ExpertConfig) -> Result:
+def _solve(
+    stage: Stage, pool: EdgePool, tables: ExpertTables, config: ExpertConfig
+) -> tuple[Result, PricingReport]:
     period = tables.need_period[stage.need_of_edge]
-    result = solve_in_parts(
-        stage.problem, period, solver=config.solver, time_limit=config.time_limit, seed=config.seed
+    result, pricing = solve_priced(
+        stage.problem,
+        pool.start[stage.pool_edge],
+        period,
+        solver=config.solver,
+        time_limit=config.time_limit,
+        seed=config.seed,
     )
-    logger.info("%s: %s, gap %.2g", result.solver, result.status, result.gap)
-    return result
+    logger.info("%s: %s, gap %.2g, %s", result.solver, result.status, result.gap, pricing)
+    return result, pricing
 
 
 def _split_locks(pool: EdgePool, locked: IntArray) -> tuple[IntArray, IntArray]:

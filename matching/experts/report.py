@@ -164,8 +164,9 @@ def summary(run: ExpertRun, assignments: pd.DataFrame) -> dict[str, Any]:
             "gap": r.gap if np.isfinite(r.gap) else None,
             "solver": r.solver,
             "reason": r.reason,
+            "pricing": p.as_dict(),
         }
-        for name, r in zip(("lead", "team"), run.results, strict=True)
+        for name, r, p in zip(("lead", "team"), run.results, run.pricing, strict=True)
     }
     return {
         "needs": int(t.n_needs),

@@ -31,13 +31,13 @@ def solve_in_parts(
     edges = []
     for part in parts.tolist():
         members = np.flatnonzero(part_of_edge == part).astype(np.int64)
-        sub = _restricted(problem, members)
+        sub = restricted(problem, members)
         results.append(solve(sub, solver=solver, time_limit=time_limit / parts.size, seed=seed))
         edges.append(members[results[-1].chosen])
     return _combined(results, np.sort(np.concatenate(edges)))
 
 
-def _restricted(problem: Problem, members: IntArray) -> Problem:
+def restricted(problem: Problem, members: IntArray) -> Problem:
     """The same suppliers and demands with only the `members` edges."""
     return Problem.from_arrays(
         supplier_ids=problem.supplier_ids,

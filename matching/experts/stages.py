@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
 
-from matching.data.tables import split_codes
+from matching.data.tables import codes_matrix, split_codes
 from matching.engine.problem import Problem
 from matching.experts.config import ExpertConfig
 from matching.experts.pool import EdgePool
@@ -127,25 +129,14 @@ def team_stage(
     suppliers: Suppliers,
     seats: list[Seat],
     remaining: IntArray,
-    taken: set[tuple[int, int]],
+    taken: IntArray,
     previous: IntArray,
 ) -> Stage:
-    """Team places as demands; each expert gets one edge per need, to its first fitting seat."""
-    specialties = [set(split_codes(c)) for c in tables.experts["specialty_codes"]]
-    seats_of_need: dict[int, list[int]] = {}
-    for index, seat in enumerate(seats):
-        seats_of_need.setdefault(seat.need, []).append(index)
-    edge_seat: list[int] = []
-    edge_pool: list[int] = []
-    for i, (n, e) in enumerate(zip(pool.need.tolist(), pool.expert.tolist(), strict=True)):
-        if (n, e) in taken:
-            continue
-        for seat_index in seats_of_need.get(n, []):
-            if specialties[e] & set(seats[seat_index].skills):
-                edge_seat.append(seat_index)
-                edge_pool.append(i)
-                break
-    chosen = np.array(edge_pool, dtype=np.int64)
+    """Team places as demands; each expert gets one edge per need, to its first fitting seat.
+
+    `taken` are pool edges already in the plan (a need's lead and locked members).
+    """
+    edge_pool, edge_seat = _first_fitting_seats(tables, pool, seats, taken)
     values = _need_values(tables, config)
     need_ids = tables.needs["need_id"].astype(str).tolist()
     problem = Problem.from_arrays(
@@ -153,12 +144,46 @@ def team_stage(
         capacity=remaining,
         demand_ids=[f"{need_ids[s.need]}#{j}" for j, s in enumerate(seats)],
         slots=[s.slots for s in seats],
-        edge_supplier=suppliers.of_edge[chosen],
-        edge_demand=np.array(edge_seat, dtype=np.int64),
-        weight=pool.weight[chosen],
-        load=tables.needs["days_needed"].to_numpy(np.int64)[pool.need[chosen]],
+        edge_supplier=suppliers.of_edge[edge_pool],
+        edge_demand=edge_seat,
+        weight=pool.weight[edge_pool],
+        load=tables.needs["days_needed"].to_numpy(np.int64)[pool.need[edge_pool]],
         slot_values=[[values[s.need]] * s.slots for s in seats],
-        previous=np.flatnonzero(np.isin(chosen, previous)),
+        previous=np.flatnonzero(np.isin(edge_pool, previous)),
         stability_bonus=config.stability_bonus,
     )
-    return Stage(problem, chosen, tuple(s.skills for s in seats), pool.need[chosen])
+    return Stage(problem, edge_pool, tuple(s.skills for s in seats), pool.need[edge_pool])
+
+
+def _first_fitting_seats(
+    tables: ExpertTables, pool: EdgePool, seats: list[Seat], taken: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Pool edges of needs with seats (not taken), each with the first seat its expert fits."""
+    seat_need = np.array([s.need for s in seats], dtype=np.int64)
+    n_seats = np.bincount(seat_need, minlength=tables.n_needs)
+    first_seat = np.searchsorted(seat_need, np.arange(tables.n_needs))  # seats are need-sorted
+    edges = np.flatnonzero(n_seats[pool.need] > 0)
+    edges = edges[~np.isin(edges, taken)]
+    seat_skills = codes_matrix(
+        pd.Series([";".join(s.skills) for s in seats], dtype=object), tables.skill_index
+    )
+    edge_seat = np.full(edges.size, -1, dtype=np.int64)
+    for rank in range(int(n_seats.max(initial=0))):
+        open_edges = (edge_seat < 0) & (rank < n_seats[pool.need[edges]])
+        seat = first_seat[pool.need[edges[open_edges]]] + rank
+        fits = _rows_overlap(
+            seat_skills, seat, tables.expert_skills, pool.expert[edges[open_edges]]
+        )
+        edge_seat[np.flatnonzero(open_edges)[fits]] = seat[fits]
+    fitting = edge_seat >= 0
+    return edges[fitting].astype(np.int64), edge_seat[fitting]
+
+
+def _rows_overlap(
+    left: sp.csr_matrix, left_rows: IntArray, right: sp.csr_matrix, right_rows: IntArray
+) -> npt.NDArray[np.bool_]:
+    """Whether row left_rows[i] of `left` and row right_rows[i] of `right` share a column."""
+    if left_rows.size == 0:
+        return np.zeros(0, dtype=bool)
+    shared = left[left_rows].multiply(right[right_rows])
+    return np.asarray(shared.sum(axis=1)).ravel() > 0

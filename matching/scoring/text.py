@@ -7,20 +7,25 @@ write ("茶园生虫了"). Vectors are L2-normalised, so a sparse product is a c
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from matching.scoring.candidates import IntArray, ScoreBlock
 
 
-class TextAffinity:
+class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Character n-gram TF-IDF, fitted on both sides' texts (profiles and needs together).
 
-    Follows scikit-learn conventions: `__init__` stores parameters, `fit` returns self and
-    learned attributes end in an underscore.
+    A scikit-learn transformer: `__init__` only stores parameters, `fit` returns self,
+    learned attributes (`vectorizer_`, `n_features_`) end in an underscore, `clone` and
+    `get_params`/`set_params` work, and it fits inside a `Pipeline`. It draws nothing at
+    random, so it takes no `random_state`: the same texts always give the same vectors.
     """
 
     def __init__(
@@ -38,8 +43,9 @@ class TextAffinity:
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
 
-    def fit(self, texts: Iterable[str]) -> TextAffinity:
-        """Learn the vocabulary and inverse document frequencies."""
+    def fit(self, texts: Iterable[str], y: Any = None) -> TextAffinity:
+        """Learn the vocabulary and inverse document frequencies (`y` is ignored)."""
+        del y
         cleaned = _clean(texts)
         self.vectorizer_ = TfidfVectorizer(
             analyzer=self.analyzer,
@@ -59,10 +65,19 @@ class TextAffinity:
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised sparse TF-IDF rows (float32), one per text."""
+        check_is_fitted(self, "n_features_")
         cleaned = _clean(texts)
         if not cleaned or self.n_features_ == 0:  # scikit-learn refuses zero texts
             return sp.csr_matrix((len(cleaned), self.n_features_), dtype=np.float32)
         return sp.csr_matrix(self.vectorizer_.transform(cleaned), dtype=np.float32)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # Input is a list of texts, not a numeric array; fitting needs no target.
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.required = False
+        return tags
 
 
 def _clean(texts: Iterable[str]) -> list[str]:

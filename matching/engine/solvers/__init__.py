@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
+from matching.control import report
 from matching.engine.problem import Problem
 from matching.engine.result import Result, violations
-from matching.engine.solvers.base import ProgressCallback, SolveOptions, Solver
+from matching.engine.solvers.base import (
+    DEFAULT_WORK_LIMIT,
+    ProgressCallback,
+    SolveOptions,
+    Solver,
+)
 from matching.engine.solvers.flow import solve_flow
 from matching.engine.solvers.greedy import solve_greedy
 from matching.engine.solvers.relaxation import relaxation_applies
-from matching.errors import BangfuError, InvalidInputError, UnknownSolverError
+from matching.errors import Cancelled, InvalidInputError, SolverError, UnknownSolverError
 
 logger = logging.getLogger(__name__)
 
@@ -78,33 +85,88 @@ def solve(
     problem: Problem,
     *,
     solver: str = "auto",
-    time_limit: float | None = 60.0,
+    time_limit: float | None = None,
+    work_limit: float | None = DEFAULT_WORK_LIMIT,
     seed: int = 0,
     workers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> Result:
     """Choose the best feasible set of edges; see `matching.engine.problem` for the objective.
 
+    `work_limit` bounds the search in counted work (CP-SAT's deterministic time units,
+    about a second of search each on the development machine): it decides the answer, so
+    the same problem, options and seed give the same result on any machine, busy or not.
+    `time_limit` is a wall-clock safety stop in seconds (None: none); when it fires first
+    the result says so in `stopped_by` and may differ between runs. `progress` is called
+    with (elapsed seconds, best objective, bound) as a search improves; the run's progress
+    listener and cancel token (`matching.control`) are honoured too.
+
     Invalid parameters raise `InvalidInputError`; an infeasible problem returns a
-    result with status `infeasible` and a reason.
+    result with status `infeasible` and a reason; a solver that breaks the problem's rules
+    raises `SolverError` (a bug, never bad input).
     """
     name = choose_solver(problem, solver)
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=progress)
+    options = SolveOptions(
+        work_limit=work_limit,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        progress=_progress_to_run(name, progress),
+    )
+    report(f"solve: {name}")
     started = time.perf_counter()
     result = SOLVERS[name](problem, options)
-    if result.status != "infeasible":
-        broken = violations(problem, result.chosen)
-        # A solver bug must never reach a coordinator as a valid plan.
-        if broken:
-            raise BangfuError(f"solver {name} returned an infeasible assignment: {broken}")
+    check_result(problem, result)
     logger.info(
-        "solved with %s in %.3fs: %s, objective %s",
+        "solved with %s in %.3fs: %s, objective %s, stopped by %s",
         name,
         time.perf_counter() - started,
         result.status,
         result.objective,
+        result.stopped_by or "nothing",
     )
     return result
 
 
-__all__ = ["SOLVERS", "SOLVER_NAMES", "SolveOptions", "Solver", "choose_solver", "solve"]
+def check_result(problem: Problem, result: Result) -> None:
+    """Raise `SolverError` when a solver's answer breaks the problem's rules.
+
+    A solver bug must never reach a coordinator as a valid plan, nor be mistaken for
+    bad input.
+    """
+    if result.status == "infeasible":
+        return
+    broken = violations(problem, result.chosen)
+    if broken:
+        raise SolverError(
+            f"solver {result.solver} returned an assignment that breaks the problem's "
+            f"rules: {'; '.join(broken)}"
+        )
+
+
+def _progress_to_run(name: str, caller: ProgressCallback | None) -> ProgressCallback:
+    """The caller's progress function, followed by the run's listener (`matching.control`).
+
+    It runs inside solver callbacks, so it never raises `Cancelled`: the solver checks
+    for a cancel itself right after.
+    """
+
+    def forward(elapsed: float, objective: float, bound: float) -> None:
+        if caller is not None:
+            caller(elapsed, objective, bound)
+        with contextlib.suppress(Cancelled):
+            report(f"solve: {name}", objective, bound)
+
+    return forward
+
+
+__all__ = [
+    "DEFAULT_WORK_LIMIT",
+    "SOLVERS",
+    "SOLVER_NAMES",
+    "SolveOptions",
+    "Solver",
+    "check_result",
+    "choose_solver",
+    "solve",
+]

@@ -19,10 +19,12 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from matching.control import cancel_requested, checkpoint
 from matching.engine.problem import Problem
 from matching.engine.result import (
     OPTIMALITY_TOLERANCE,
     Result,
+    StopReason,
     demand_counts,
     infeasible,
     objective_value,
@@ -40,7 +42,7 @@ _INT_RANGE = 2.0**52
 
 
 def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
-    """Exact up to the time limit; reports CP-SAT's proven bound."""
+    """Exact up to the work limit; reports CP-SAT's proven bound."""
     started = time.perf_counter()
     conflict = fixed_conflict(problem)
     if conflict:
@@ -49,12 +51,14 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
     hint = _starting_point(problem, model.placements, options.warm_start)
     model.add_hint(hint)
     built = time.perf_counter()
+    checkpoint()
     solver = cp_model.CpSolver()
     _configure(solver, options, spent=built - started)
-    callback = (
-        _Progress(options.progress, started, model.scale.factor) if options.progress else None
-    )
+    callback = _Progress(options.progress, started, model.scale.factor)
+    solver.best_bound_callback = callback.on_bound
     status = solver.solve(model.model, callback)
+    # A cancel stopped the search early: its answer is not the plan, so nothing returns it.
+    checkpoint()
     solved = time.perf_counter()
     timings = {"build": built - started, "solve": solved - built}
     if status == cp_model.INFEASIBLE:
@@ -63,8 +67,9 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
             "no assignment satisfies the fixed edges, groups, capacities and slots together",
             **timings,
         )
+    stopped_by = _stop_reason(solver, status, options)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _unsolved(problem, hint, solver.status_name(status), timings)
+        return _unsolved(problem, hint, solver, status, timings, stopped_by)
     chosen = model.chosen(solver)
     objective = objective_value(problem, chosen)
     if status == cp_model.FEASIBLE and objective < objective_value(problem, hint):
@@ -80,6 +85,7 @@ def solve_cpsat(problem: Problem, options: SolveOptions) -> Result:
         solver="cpsat",
         timings=timings,
         stats=model.stats(solver, status),
+        stopped_by=None if proven else stopped_by,
     )
 
 
@@ -106,27 +112,52 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -
     params.linearization_level = 2
     # Interleaved search makes a parallel solve deterministic: same input, same answer.
     params.interleave_search = options.workers > 1
+    if options.work_limit is not None:
+        # Counted work, not seconds: where the search stops does not depend on the machine.
+        params.max_deterministic_time = options.work_limit
     if options.time_limit is not None:
-        # The limit covers the whole call, model building included.
+        # The safety stop covers the whole call, model building included.
         params.max_time_in_seconds = max(0.1, options.time_limit - spent)
 
 
+def _stop_reason(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, options: SolveOptions
+) -> StopReason | None:
+    """Which limit ended a search that did not finish; None when it finished."""
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        return None
+    work_limit = options.work_limit
+    if work_limit is not None and solver.deterministic_time >= work_limit:
+        return "work_limit"
+    return "time_limit" if options.time_limit is not None else "work_limit"
+
+
 def _unsolved(
-    problem: Problem, hint: IntArray, status_name: str, timings: dict[str, float]
+    problem: Problem,
+    hint: IntArray,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    timings: dict[str, float],
+    stopped_by: StopReason | None,
 ) -> Result:
-    """Time ran out before CP-SAT found a solution: return the greedy one, honestly marked."""
+    """A limit ended the search before CP-SAT found a solution: return the greedy one,
+    honestly marked."""
 
     if violations(problem, hint):
-        return infeasible("cpsat", "no solution found within the time limit", **timings)
+        return infeasible("cpsat", "no solution found within the limits", **timings)
     return Result(
         status="feasible",
         objective=objective_value(problem, hint),
         bound=float("inf"),
         chosen=hint,
         solver="cpsat",
-        reason="time limit reached before CP-SAT found a solution; greedy solution returned",
+        reason="a limit was reached before CP-SAT found a solution; greedy solution returned",
         timings=timings,
-        stats={"cpsat_status": status_name},
+        stats={
+            "cpsat_status": solver.status_name(status),
+            "work": round(solver.deterministic_time, 6),
+        },
+        stopped_by=stopped_by,
     )
 
 
@@ -263,21 +294,36 @@ class _Model:
             "exact_scale": self.scale.exact,
             "cpsat_status": solver.status_name(status),
             "branches": solver.num_branches,
+            # CP-SAT's deterministic time: the counted work this search spent.
+            "work": round(solver.deterministic_time, 6),
         }
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Forwards each improving solution to the caller's progress function."""
+    """Forwards each improving solution to the caller's progress function, and stops the
+    search when the run is cancelled.
 
-    def __init__(self, report: ProgressCallback, started: float, factor: float) -> None:
+    Exceptions must not cross back into CP-SAT: a cancel stops the search here and
+    `solve_cpsat` raises `Cancelled` once CP-SAT has returned.
+    """
+
+    def __init__(self, progress: ProgressCallback | None, started: float, factor: float) -> None:
         super().__init__()
-        self._report = report
+        self._progress = progress
         self._started = started
         self._factor = factor
 
     def on_solution_callback(self) -> None:
-        self._report(
-            time.perf_counter() - self._started,
-            self.objective_value / self._factor,
-            self.best_objective_bound / self._factor,
-        )
+        if self._progress is not None:
+            self._progress(
+                time.perf_counter() - self._started,
+                self.objective_value / self._factor,
+                self.best_objective_bound / self._factor,
+            )
+        self.on_bound(self.best_objective_bound)
+
+    def on_bound(self, bound: float) -> None:
+        """Called on each better solution and each better bound: honour a cancel."""
+        del bound
+        if cancel_requested():
+            self.stop_search()

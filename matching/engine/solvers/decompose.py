@@ -9,21 +9,34 @@
    with everything else kept as the flow put it.
 3. The result is feasible; its gap to the relaxation bound is proven (and usually tiny:
    the relaxation of an assignment problem is nearly integral). While the bound is not
-   met and time remains, the neighbourhood grows by one more ring of demands; then
-   `matching.engine.solvers.polish` adds, swaps and replaces single edges anywhere.
+   met and work remains, the neighbourhood grows by one more ring of demands; after the
+   first ring `matching.engine.solvers.polish` adds, swaps and replaces single edges
+   anywhere.
+
+Every limit that decides the answer counts work: at most three rings, each CP-SAT call
+bounded by the deterministic work left, polish by its passes. The wall-clock time limit
+is a safety stop only, reported in `Result.stopped_by` when it fires.
 """
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 import numpy.typing as npt
 
+from matching.control import report
 from matching.engine.problem import Problem
-from matching.engine.result import OPTIMALITY_TOLERANCE, Result, Status, infeasible, objective_value
-from matching.engine.solvers.base import SolveOptions
+from matching.engine.result import (
+    OPTIMALITY_TOLERANCE,
+    Result,
+    Status,
+    StopReason,
+    first_stop,
+    infeasible,
+    objective_value,
+)
+from matching.engine.solvers.base import ProgressCallback, SolveOptions
 from matching.engine.solvers.cpsat import solve_cpsat
 from matching.engine.solvers.polish import polish
 from matching.engine.solvers.presolve import fixed_conflict
@@ -41,60 +54,135 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
     conflict = fixed_conflict(problem)
     if conflict:
         return infeasible("decompose", conflict)
+    report("decompose: relaxation")
     relaxed = solve_relaxation(problem)
     chosen, bound, seeds = relaxed.chosen, relaxed.bound, relaxed.unsettled
+    timings = {"relaxation": time.perf_counter() - started}
+    report("decompose: relaxation solved", objective_value(problem, chosen), bound)
     stats: dict[str, object] = {
         "fractional_edges": relaxed.fractional_edges,
         "fractional_groups": relaxed.fractional_groups,
-        "relaxation_s": time.perf_counter() - started,
     }
+    budget = _Budget(options, started)
     rings = 0
     while seeds.any() and rings < _MAX_RINGS and not _proven(problem, chosen, bound):
-        if rings and not _worth_another_ring(options, started):
+        if rings and not budget.worth_another_ring():
             break
         rings += 1
-        repaired = _repair(problem, chosen, seeds, rings, _time_left(options, started))
-        # Out of time, CP-SAT may return less than the area held before: keep the better.
+        repaired = _repair(problem, chosen, seeds, rings, budget)
+        # Stopped early, CP-SAT may return less than the area held before: keep the better.
         if repaired is not None and (
             objective_value(problem, repaired) >= objective_value(problem, chosen)
         ):
             chosen = repaired
         if rings == 1:
-            # Cheap moves anywhere, before wider rings spend the time left on CP-SAT.
-            chosen = _polished(problem, chosen, stats)
+            # Cheap moves anywhere, before wider rings spend the work left on CP-SAT.
+            chosen = _polished(problem, chosen, timings)
+        report(f"decompose: ring {rings}", objective_value(problem, chosen), bound)
         if repaired is None:
             break
     stats["rings"] = rings
-    return _result(problem, chosen, bound, started, stats)
+    stats["work"] = round(budget.spent, 6)
+    return _result(problem, chosen, bound, started, stats, timings, budget.stopped_by)
 
 
-def _worth_another_ring(options: SolveOptions, started: float) -> bool:
-    """A wider ring costs seconds to build before CP-SAT starts: only with time to spare."""
-    if options.time_limit is None:
+class _Budget:
+    """The work (CP-SAT deterministic time) and wall-clock safety time left to the rings."""
+
+    def __init__(self, options: SolveOptions, started: float) -> None:
+        self.options = options
+        self.started = started
+        self.spent = 0.0
+        self.stopped_by: StopReason | None = None
+
+    def work_left(self) -> float | None:
+        limit = self.options.work_limit
+        return None if limit is None else max(0.0, limit - self.spent)
+
+    def time_left(self) -> float | None:
+        limit = self.options.time_limit
+        if limit is None:
+            return None
+        return max(0.0, limit - (time.perf_counter() - self.started))
+
+    def worth_another_ring(self) -> bool:
+        """A wider ring costs a larger model: only with a fifth of the work budget left.
+
+        Decided on counted work alone, so the number of rings is the same on any machine;
+        the wall-clock safety stop only ends the rings when it has fired.
+        """
+        if self.time_left() == 0.0:
+            self.stopped_by = "time_limit"
+            return False
+        left, limit = self.work_left(), self.options.work_limit
+        if left is None or limit is None:
+            return True
+        if left < max(1.0, 0.2 * limit):
+            self.stopped_by = first_stop(self.stopped_by, "work_limit")
+            return False
         return True
-    return _time_left(options, started) >= max(1.0, 0.2 * options.time_limit)
+
+    def options_for_ring(self, warm_start: IntArray, outside: float) -> SolveOptions:
+        """CP-SAT's options in a ring: the limits left, progress as whole-plan figures.
+
+        `outside` is the objective of the edges outside the ring, which CP-SAT keeps.
+        """
+        time_left = self.time_left()
+        progress = self.options.progress
+        return SolveOptions(
+            work_limit=self.work_left(),
+            time_limit=None if time_left is None else max(time_left, 0.1),
+            seed=self.options.seed,
+            workers=self.options.workers,
+            progress=None if progress is None else _shifted(progress, self.started, outside),
+            warm_start=warm_start,
+        )
+
+    def charge(self, result: Result) -> None:
+        self.spent += float(result.stats.get("work", 0.0))
+        self.stopped_by = first_stop(self.stopped_by, result.stopped_by)
 
 
-def _polished(problem: Problem, chosen: IntArray, stats: dict[str, object]) -> IntArray:
+def _shifted(progress: ProgressCallback, started: float, outside: float) -> ProgressCallback:
+    """A ring's progress as the whole plan's: time since the solve began, objective with
+    the edges outside the ring (the bound is the ring's, given the outside fixed)."""
+
+    def forward(elapsed: float, objective: float, bound: float) -> None:
+        del elapsed
+        progress(time.perf_counter() - started, outside + objective, outside + bound)
+
+    return forward
+
+
+def _polished(problem: Problem, chosen: IntArray, timings: dict[str, float]) -> IntArray:
     started = time.perf_counter()
     result = polish(problem, chosen)
-    stats["polish_s"] = time.perf_counter() - started
+    timings["polish"] = time.perf_counter() - started
     return result
 
 
 def _repair(
-    problem: Problem, chosen: IntArray, seeds: BoolArray, rings: int, time_left: float
+    problem: Problem,
+    chosen: IntArray,
+    seeds: BoolArray,
+    rings: int,
+    budget: _Budget,
 ) -> IntArray | None:
     """Re-solve the neighbourhood of the seed demands; None when it has no solution."""
-    if time_left <= 0:
+    if budget.work_left() == 0.0:
+        budget.stopped_by = first_stop(budget.stopped_by, "work_limit")
+        return None
+    if budget.time_left() == 0.0:
+        budget.stopped_by = "time_limit"
         return None
     area = _Neighbourhood(problem, chosen, seeds, rings)
     inside = area.inside(chosen)
     # The current assignment restricted to the area is feasible there: CP-SAT starts from it.
-    current = np.searchsorted(area.edges, chosen[inside])
-    result = solve_cpsat(
-        area.problem, SolveOptions(time_limit=time_left, warm_start=current.astype(np.int64))
-    )
+    current = np.searchsorted(area.edges, chosen[inside]).astype(np.int64)
+    outside = objective_value(problem, chosen[~inside]) if budget.options.progress else 0.0
+    options = budget.options_for_ring(current, outside)
+    result = solve_cpsat(area.problem, options)
+    budget.charge(result)
     if result.status == "infeasible":
         return None
     return np.sort(np.concatenate((chosen[~inside], area.edges[result.chosen])))
@@ -188,28 +276,30 @@ def _next_ring(problem: Problem, demands: BoolArray) -> BoolArray:
     return ring
 
 
-def _time_left(options: SolveOptions, started: float) -> float:
-    if options.time_limit is None:
-        return math.inf
-    return max(0.0, options.time_limit - (time.perf_counter() - started))
-
-
 def _proven(problem: Problem, chosen: IntArray, bound: float) -> bool:
     objective = objective_value(problem, chosen)
     return bound - objective <= OPTIMALITY_TOLERANCE * max(1.0, abs(objective))
 
 
 def _result(
-    problem: Problem, chosen: IntArray, bound: float, started: float, stats: dict[str, object]
+    problem: Problem,
+    chosen: IntArray,
+    bound: float,
+    started: float,
+    stats: dict[str, object],
+    timings: dict[str, float],
+    stopped_by: StopReason | None,
 ) -> Result:
     objective = objective_value(problem, chosen)
-    status: Status = "optimal" if _proven(problem, chosen, bound) else "feasible"
+    proven = _proven(problem, chosen, bound)
+    status: Status = "optimal" if proven else "feasible"
     return Result(
         status=status,
         objective=objective,
         bound=max(bound, objective),
         chosen=chosen,
         solver="decompose",
-        timings={"solve": time.perf_counter() - started},
+        timings={**timings, "solve": time.perf_counter() - started},
         stats=stats,
+        stopped_by=None if proven else stopped_by,
     )

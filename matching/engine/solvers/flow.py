@@ -20,12 +20,13 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
+from matching.control import report
 from matching.engine.problem import Problem
 from matching.engine.result import OPTIMALITY_TOLERANCE, Result, Status, infeasible, objective_value
 from matching.engine.solvers.base import SolveOptions
 from matching.engine.solvers.presolve import fixed_conflict, useful_free_edges
 from matching.engine.solvers.scaling import Scaling, choose_scaling
-from matching.errors import BangfuError
+from matching.errors import SolverError
 
 IntArray = npt.NDArray[np.int64]
 
@@ -117,9 +118,12 @@ class _Network:
         supplies[:n_s] = self.supply
         supplies[sink] = -int(self.supply.sum())
         flow.set_nodes_supplies(np.arange(n_s + n_d + 1, dtype=np.int32), supplies)
+        # OR-Tools' flow cannot be interrupted: the run may stop just before and after it.
+        report("flow: solving")
         status = flow.solve()
+        report("flow: solved")
         if status != flow.OPTIMAL:
-            raise BangfuError(f"min-cost flow failed with status {status}; this is a bug")
+            raise SolverError(f"min-cost flow failed with status {status}; this is a bug")
         used = self.edges[flow.flows(arcs[: len(self.edges)]) > 0]
         return np.sort(np.concatenate((self.fixed, used)))
 

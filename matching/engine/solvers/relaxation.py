@@ -19,11 +19,12 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
+from matching.control import report
 from matching.engine.problem import Problem
 from matching.engine.result import objective_value
 from matching.engine.solvers.presolve import GroupPlacements, useful_free_edges
 from matching.engine.solvers.scaling import choose_scaling
-from matching.errors import BangfuError
+from matching.errors import SolverError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -132,8 +133,11 @@ class _UnitNetwork:
         supplies = np.zeros(sink + 1, dtype=np.int64)
         supplies[source], supplies[sink] = total, -total
         flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supplies)
-        if flow.solve() != flow.OPTIMAL:
-            raise BangfuError("the relaxation's min-cost flow failed; this is a bug")
+        report("relaxation: solving")
+        solved = flow.solve()
+        report("relaxation: solved")
+        if solved != flow.OPTIMAL:
+            raise SolverError("the relaxation's min-cost flow failed; this is a bug")
         amounts = flow.flows(arcs)
         relaxed_value = float(np.dot(amounts, unit_values))
         preset_value = objective_value(p, self.preset) if len(self.preset) else 0.0

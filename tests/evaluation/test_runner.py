@@ -1,0 +1,65 @@
+"""The evaluation runner on a toy market: figures per data set, ratios, tables and plots."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from matching.data.frames import Dataset
+from matching.data.reference import Reference, load_reference
+from matching.evaluation.plots import write_plots
+from matching.evaluation.runner import Market, evaluate
+from matching.evaluation.tables import markdown
+
+
+def _toy_measure(
+    dataset: Dataset, reference: Reference, seed: int
+) -> Mapping[str, Mapping[str, float]]:
+    """Figures that depend on the data set's worker count, so each set differs."""
+    n = float(len(dataset.workers))
+    return {
+        "bangfu": {"kept": 0.9 * n},
+        "hand": {"kept": 0.6 * n},
+        "wage": {"kept": 0.5 * n + seed},
+        "upper_bound": {"kept": n},
+    }
+
+
+TOY = Market("toy", _toy_measure, ("hand", "wage"), "upper_bound", ("kept",))
+
+
+@pytest.fixture(scope="module")
+def toy_sets(county_data: Dataset) -> list[tuple[str, Dataset]]:
+    half = Dataset(**{**county_data.tables(), "workers": county_data.workers.iloc[:100]})
+    return [("full", county_data), ("cut", half)]
+
+
+def test_every_policy_measured_on_every_set(toy_sets: list[tuple[str, Dataset]]) -> None:
+    """One SetOutcomes per data set, with every policy the market names."""
+    (result,) = evaluate(toy_sets, load_reference(), [TOY], seed=0)
+    assert [s.name for s in result.sets] == ["full", "cut"]
+    assert set(result.sets[1].policies) == {"bangfu", "hand", "wage", "upper_bound"}
+    assert result.sets[1].policies["bangfu"]["kept"] == pytest.approx(90.0)
+
+
+def test_ratios_against_best_baseline_each_baseline_and_the_bound(
+    toy_sets: list[tuple[str, Dataset]],
+) -> None:
+    """Bangfu keeps 1.5 × the hand rule and 90 % of the bound in every set."""
+    (result,) = evaluate(toy_sets, load_reference(), [TOY], seed=0)
+    by_against = {r.against: r for r in result.ratios}
+    assert by_against["best_baseline"].mean == pytest.approx(1.5)
+    assert by_against["upper_bound"].per_set == pytest.approx((0.9, 0.9))
+    assert set(by_against) == {"best_baseline", "hand", "wage", "upper_bound"}
+
+
+def test_tables_and_plots_are_written(toy_sets: list[tuple[str, Dataset]], tmp_path: Path) -> None:
+    """The Markdown names every policy and data set; the plots are non-empty PNG files."""
+    (result,) = evaluate(toy_sets, load_reference(), [TOY], seed=0)
+    text = markdown(result, TOY.headline)
+    assert "| full |" in text and "upper_bound" in text and "best_baseline" in text
+    paths = write_plots(result, TOY.headline, tmp_path)
+    assert [p.name for p in paths] == ["toy_kept.png", "toy_ratios.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
