@@ -65,7 +65,7 @@ def evaluate_command(
     Example: bangfu evaluate --scale county --seeds 2 --seeds 3 --seeds 4 --out out/eval
     """
     from matching.commands.atomic import atomic_directory, check_directory_target
-    from matching.commands.progress import StatusLine, cancel_on_interrupt
+    from matching.commands.progress import StatusLine, cancel_on_interrupt, in_worker
     from matching.control import CancelToken, controlled
     from matching.data.reference import load_reference
     from matching.evaluation.markets import market_specs
@@ -80,7 +80,8 @@ def evaluate_command(
         with cancel_on_interrupt(token), StatusLine() as status, controlled(status, token):
             reference = load_reference()
             datasets = _datasets(data_dirs, scale, seeds, reference)
-            evaluations = evaluate(datasets, reference, specs, seed=seed)
+            # In a worker, so Ctrl-C is heard at once, even inside a long solve.
+            evaluations = in_worker(lambda: evaluate(datasets, reference, specs, seed=seed))
             with atomic_directory(out) as staging:
                 tables = write_evaluation(staging, evaluations, specs)
     except InvalidInputError as error:

@@ -7,6 +7,7 @@ turns Ctrl-C into a cancel, and writes the files atomically.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,11 +95,10 @@ def match_command(
     timings: bool,
 ) -> None:
     """Match experts to village needs, or workers to partner-city postings."""
-    from matching.commands.atomic import atomic_directory, check_directory_target
-    from matching.commands.files import OUTPUT_FILES, write_outputs
-    from matching.commands.progress import StatusLine, cancel_on_interrupt
-    from matching.commands.readable import readable_tables
-    from matching.control import CancelToken, checkpoint, controlled, report
+    from matching.commands.atomic import check_directory_target
+    from matching.commands.files import OUTPUT_FILES
+    from matching.commands.progress import StatusLine, cancel_on_interrupt, in_worker
+    from matching.control import CancelToken, controlled
 
     token = CancelToken()
     try:
@@ -108,12 +108,8 @@ def match_command(
         config = match_config(market, config_file, solver, time_limit, seed)
         check_directory_target(out_dir, "--out", OUTPUT_FILES)
         with cancel_on_interrupt(token), StatusLine() as status, controlled(status, token):
-            result, dataset, reference = _run(market, data_dir, config, previous, decisions)
-            report("writing files")
-            tables = readable_tables(result, dataset, reference)
-            with atomic_directory(out_dir) as staging:
-                write_outputs(staging, result, tables, labels=labels, xlsx=xlsx, timings=timings)
-                checkpoint()
+            work = partial(_run_and_write, market, data_dir, out_dir, config, previous, decisions)
+            result = in_worker(partial(work, labels=labels, xlsx=xlsx, timings=timings))
     except InvalidInputError as error:
         click.echo(_one_line(f"invalid input: {error}"), err=True)
         sys.exit(EXIT_INVALID)
@@ -121,6 +117,33 @@ def match_command(
         click.echo(f"cancelled: nothing was written to {out_dir}", err=True)
         sys.exit(EXIT_CANCELLED)
     _finish(result)
+
+
+def _run_and_write(
+    market: str,
+    data_dir: Path,
+    out_dir: Path,
+    config: MatchConfig,
+    previous: Path | None,
+    decisions: Path | None,
+    *,
+    labels: str,
+    xlsx: bool,
+    timings: bool,
+) -> MatchResult[Any, Any]:
+    """Load, match, and write the files whole into `out_dir` unless cancelled first."""
+    from matching.commands.atomic import atomic_directory
+    from matching.commands.files import write_outputs
+    from matching.commands.readable import readable_tables
+    from matching.control import checkpoint, report
+
+    result, dataset, reference = _run(market, data_dir, config, previous, decisions)
+    report("writing files")
+    tables = readable_tables(result, dataset, reference)
+    with atomic_directory(out_dir) as staging:
+        write_outputs(staging, result, tables, labels=labels, xlsx=xlsx, timings=timings)
+        checkpoint()
+    return result
 
 
 def _run(

@@ -9,18 +9,21 @@ log holds no spam.
 
 from __future__ import annotations
 
+import contextvars
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from matching.control import CancelToken, Progress
 
+T = TypeVar("T")
 SHOW_AFTER_S = 1.0
+WAIT_S = 0.1
 REDRAW_EVERY_S = 0.25
 LOG_EVERY_S = 5.0
 
@@ -106,3 +109,32 @@ def cancel_on_interrupt(token: CancelToken) -> Iterator[CancelToken]:
         yield token
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def in_worker(work: Callable[[], T]) -> T:
+    """Run `work` in a worker thread while this (the main) thread waits in short steps.
+
+    Python runs signal handlers only in the main thread, and only between bytecodes: a
+    main thread inside a long solver call would hear Ctrl-C only when the call returns.
+    Waiting here keeps the main thread free, so Ctrl-C cancels the token at once and the
+    solver's own checks see it. The worker runs in a copy of this context (the installed
+    progress and cancel control); its exception, if any, is raised here.
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    context = contextvars.copy_context()
+
+    def target() -> None:
+        try:
+            outcome.append(context.run(work))
+        except BaseException as error:  # handed to the main thread, which re-raises it
+            failure.append(error)
+
+    # A daemon: after a second Ctrl-C the process may exit without waiting for it.
+    worker = threading.Thread(target=target, name="bangfu-run", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(WAIT_S)
+    if failure:
+        raise failure[0]
+    return outcome[0]

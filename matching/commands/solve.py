@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 
@@ -16,11 +17,13 @@ import click
 from tqdm import tqdm
 
 from matching.commands.atomic import atomic_file, check_file_target
+from matching.commands.progress import cancel_on_interrupt, in_worker
+from matching.control import CancelToken, controlled
 from matching.engine.io import dump_solution, parse_problem
 from matching.engine.problem import Problem
 from matching.engine.result import Result
 from matching.engine.solvers import SOLVER_NAMES, solve
-from matching.errors import InvalidInputError
+from matching.errors import Cancelled, InvalidInputError
 
 EXIT_INFEASIBLE = 3
 EXIT_INVALID = 2
@@ -89,16 +92,16 @@ def solve_command(
     try:
         problem = parse_problem(_read(problem_file))
         read_seconds = time.perf_counter() - started
-        with _ProgressBar(time_limit) as bar:
-            result = solve(
-                problem, solver=solver, time_limit=time_limit, seed=seed, progress=bar.update
-            )
+        token = CancelToken()
+        with _ProgressBar(time_limit) as bar, cancel_on_interrupt(token), controlled(None, token):
+            work = partial(solve, problem, solver=solver, time_limit=time_limit, seed=seed)
+            result = in_worker(partial(work, progress=bar.update))
     except InvalidInputError as error:
         # One line even when an id in the message holds a line break.
         message = "\\n".join(f"invalid problem {problem_file}: {error}".splitlines())
         click.echo(message, err=True)
         sys.exit(EXIT_INVALID)
-    except KeyboardInterrupt:
+    except (Cancelled, KeyboardInterrupt):
         click.echo("cancelled: nothing was written", err=True)
         sys.exit(EXIT_CANCELLED)
     solution = dump_solution(result, problem, timings=timings)

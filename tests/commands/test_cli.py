@@ -87,3 +87,19 @@ def test_solve_replaces_its_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert path.read_text(encoding="utf-8").startswith("{")
     assert [p.name for p in tmp_path.iterdir()] == ["solution.json"]
+
+
+def test_work_in_a_worker_sees_the_control_and_raises_its_errors() -> None:
+    """The worker runs under the caller's control (cancel token) and its error comes back."""
+    from matching.commands.progress import in_worker
+    from matching.control import CancelToken, cancel_requested, checkpoint, controlled
+    from matching.errors import Cancelled
+
+    token = CancelToken()
+    with controlled(None, token):
+        assert in_worker(cancel_requested) is False
+        token.cancel()
+        assert in_worker(cancel_requested) is True
+        with pytest.raises(Cancelled):
+            in_worker(checkpoint)
+    assert in_worker(lambda: 41 + 1) == 42

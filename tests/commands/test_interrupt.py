@@ -9,7 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo"
+_WRITE_PROBLEM = """
+import sys
+from benchmarks.instances import grouped_labour_problem
+from matching.engine.io import dump_problem
+open(sys.argv[1], "wb").write(dump_problem(grouped_labour_problem(20_000, 1_000, 6, seed=1)))
+"""
 BANGFU = [sys.executable, "-c", "from matching.commands.cli import main; main()"]
 
 
@@ -45,3 +52,36 @@ def test_sigint_cancels_and_leaves_the_earlier_output(tmp_path: Path) -> None:
     assert _snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert time.perf_counter() - started < 60
+
+
+def test_sigint_stops_a_cpsat_solve_and_writes_nothing(tmp_path: Path) -> None:
+    """SIGINT during a long CP-SAT search: `bangfu solve` exits 130 and writes no file.
+
+    CP-SAT would otherwise catch the signal itself and return its plan cut short as if
+    nothing had happened.
+    """
+    problem = tmp_path / "problem.json"
+    # The benchmarks' labour-shaped instance: CP-SAT does not close its gap in minutes.
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_PROBLEM, str(problem)], cwd=ROOT, check=True, timeout=120
+    )
+    solution = tmp_path / "solution.json"
+    process = subprocess.Popen(
+        [*BANGFU, "solve", str(problem), "--solver", "cpsat", "--time-limit", "120",
+         "-o", str(solution)],
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen = b""
+    while b"solving" not in seen:  # the bar shows once the search has run a second
+        chunk = process.stderr.read1(256)  # type: ignore[attr-defined]
+        assert chunk, seen
+        seen += chunk
+    process.send_signal(signal.SIGINT)
+    started = time.perf_counter()
+    _, rest = process.communicate(timeout=110)
+    assert process.returncode == 130
+    assert rest.decode().rstrip().endswith("cancelled: nothing was written")
+    assert not solution.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["problem.json"]
+    assert time.perf_counter() - started < 60  # well before the 120 s limit

@@ -112,6 +112,9 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -
     params.linearization_level = 2
     # Interleaved search makes a parallel solve deterministic: same input, same answer.
     params.interleave_search = options.workers > 1
+    # Ctrl-C belongs to the caller (a cancel via matching.control): CP-SAT's own handler
+    # would swallow it and return a plan cut short as if nothing had happened.
+    params.catch_sigint_signal = False
     if options.work_limit is not None:
         # Counted work, not seconds: where the search stops does not depend on the machine.
         params.max_deterministic_time = options.work_limit
