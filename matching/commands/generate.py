@@ -11,7 +11,7 @@ import click
 from tqdm import tqdm
 
 from matching.commands.atomic import atomic_directory, check_directory_target
-from matching.data.dataset import MANIFEST_FILE, write_dataset
+from matching.data.dataset import MANIFEST_FILE, Dataset, write_dataset
 from matching.data.specs import TABLE_SPECS
 from matching.errors import InvalidInputError
 from matching.synth.generate import PROGRESS_STEPS, generate
@@ -19,6 +19,7 @@ from matching.synth.scales import SCALES
 
 logger = logging.getLogger(__name__)
 EXIT_INVALID = 2
+EXIT_CANCELLED = 130
 
 
 EPILOG = """\b
@@ -30,6 +31,7 @@ Outputs (in --out, replaced whole only when every file is written):
 Exit status:
   0    the data set was written
   2    --out cannot be written (one line); nothing written
+  130  cancelled with Ctrl-C; nothing written
 
 \b
 Example:
@@ -62,19 +64,29 @@ def generate_command(scale: str, seed: int, out: Path) -> None:
         click.echo(f"invalid input: {error}", err=True)
         sys.exit(EXIT_INVALID)
     started = time.perf_counter()
-    show_progress = scale == "province"
-    steps = len(PROGRESS_STEPS)
+    try:
+        data = _generate(scale, seed)
+        with atomic_directory(out) as staging:
+            write_dataset(data, staging)
+    except KeyboardInterrupt:
+        click.echo(f"cancelled: nothing was written to {out}", err=True)
+        sys.exit(EXIT_CANCELLED)
+    counts = ", ".join(f"{name} {rows}" for name, rows in data.row_counts().items())
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {out} ({scale}, seed {seed}) in {elapsed:.1f} s: {counts}", err=True)
+
+
+def _generate(scale: str, seed: int) -> Dataset:
+    """The data set, with a progress bar at province scale (it takes a few seconds)."""
     with tqdm(
-        total=steps, desc=f"generate {scale}", file=sys.stderr, disable=not show_progress
+        total=len(PROGRESS_STEPS),
+        desc=f"generate {scale}",
+        file=sys.stderr,
+        disable=scale != "province",
     ) as bar:
 
         def advance(stage: str) -> None:
             bar.set_postfix_str(stage)
             bar.update(1)
 
-        data = generate(scale, seed, progress=advance)
-    with atomic_directory(out) as staging:
-        write_dataset(data, staging)
-    counts = ", ".join(f"{name} {rows}" for name, rows in data.row_counts().items())
-    elapsed = time.perf_counter() - started
-    click.echo(f"wrote {out} ({scale}, seed {seed}) in {elapsed:.1f} s: {counts}", err=True)
+        return generate(scale, seed, progress=advance)

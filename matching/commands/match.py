@@ -199,9 +199,16 @@ def readable(result: MatchResult[Any, Any]) -> str:
         lines = [("需求覆盖 needs covered", covered), *_expert_lines(s.extra)]
     else:
         lines = [("岗位 postings with workers", served), *_labour_lines(s.extra)]
+    experts = s.market == "experts"
     lines[1:1] = [
-        ("分配 places filled", f"{s.places_filled}/{s.places}"),
-        ("人员 suppliers assigned", f"{s.suppliers_assigned}/{s.suppliers}"),
+        (
+            "岗位 places filled" if experts else "岗位 positions filled",
+            f"{s.places_filled}/{s.places}",
+        ),
+        (
+            "专家 experts used" if experts else "安置 workers placed",
+            f"{s.suppliers_assigned}/{s.suppliers}",
+        ),
     ]
     for solve in result.solves:
         gap = "n/a" if solve.gap is None else f"{solve.gap:.2g}"

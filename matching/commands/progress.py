@@ -2,7 +2,9 @@
 
 Runs shorter than a second show nothing. On a terminal one status line is redrawn in
 place (phase, elapsed seconds and, during a solve, the best objective and bound); when
-standard error is a file or a pipe, each new phase is one line, so a log holds no spam.
+standard error is a file or a pipe, a new phase is one line, at most one every few seconds
+(the engine's own phases, such as polishing passes, can follow each other quickly), so a
+log holds no spam.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from matching.control import CancelToken, Progress
 
 SHOW_AFTER_S = 1.0
 REDRAW_EVERY_S = 0.25
+LOG_EVERY_S = 5.0
 
 
 class StatusLine:
     """A progress listener that draws on standard error from a ticker thread."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, log_every_s: float = LOG_EVERY_S) -> None:
         self._stream = stream or sys.stderr
+        self._log_every_s = log_every_s
+        self._logged_at = -log_every_s
         self._tty = self._stream.isatty()
         self._started = time.perf_counter()
         self._latest: Progress | None = None
@@ -66,9 +71,13 @@ class StatusLine:
             if self._tty:
                 self._stream.write("\r\x1b[2K" + describe(latest, elapsed))
                 self._drawn = True
-            elif latest.phase != self._printed_phase:
+            elif (
+                latest.phase != self._printed_phase
+                and elapsed - self._logged_at >= self._log_every_s
+            ):
                 self._stream.write(describe(latest, elapsed, solve=False) + "\n")
                 self._printed_phase = latest.phase
+                self._logged_at = elapsed
             self._stream.flush()
 
 

@@ -24,6 +24,7 @@ from matching.errors import InvalidInputError
 
 EXIT_INFEASIBLE = 3
 EXIT_INVALID = 2
+EXIT_CANCELLED = 130
 
 
 EPILOG = """\b
@@ -37,6 +38,7 @@ Exit status:
   0    optimal or feasible
   2    invalid input or an unwritable -o (one line naming the item); nothing written
   3    infeasible (the solution is still written, with the reason)
+  130  cancelled with Ctrl-C; nothing written
 
 \b
 Example:
@@ -82,9 +84,9 @@ def solve_command(
 ) -> None:
     """Solve a bangfu.assignment/1 PROBLEM_FILE ('-' reads standard input)."""
     started = time.perf_counter()
+    if output:
+        _check_output(Path(output))
     try:
-        if output:
-            check_file_target(Path(output), "-o")
         problem = parse_problem(_read(problem_file))
         read_seconds = time.perf_counter() - started
         with _ProgressBar(time_limit) as bar:
@@ -96,6 +98,9 @@ def solve_command(
         message = "\\n".join(f"invalid problem {problem_file}: {error}".splitlines())
         click.echo(message, err=True)
         sys.exit(EXIT_INVALID)
+    except KeyboardInterrupt:
+        click.echo("cancelled: nothing was written", err=True)
+        sys.exit(EXIT_CANCELLED)
     solution = dump_solution(result, problem, timings=timings)
     if output:
         with atomic_file(Path(output)) as staging:
@@ -107,6 +112,15 @@ def solve_command(
     if result.status == "infeasible":
         click.echo(f"infeasible: {result.reason}", err=True)
         sys.exit(EXIT_INFEASIBLE)
+
+
+def _check_output(path: Path) -> None:
+    """An -o that cannot be written is found before the problem is even read."""
+    try:
+        check_file_target(path, "-o")
+    except InvalidInputError as error:
+        click.echo(f"invalid input: {error}", err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def _read(path: str) -> bytes:

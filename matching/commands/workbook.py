@@ -1,5 +1,10 @@
 """The readable tables as an XLSX workbook (openpyxl), byte for byte the same for the same
-tables: the container's timestamps are fixed, as they carry no information here."""
+tables: the container's timestamps are fixed, as they carry no information here.
+
+Written in openpyxl's write-only mode (rows stream out, no cell objects are kept); even
+so openpyxl writes some tens of thousands of cells a second, so a province-scale plan
+takes on the order of a minute. That is why the workbook is asked for with --xlsx.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from matching.commands.readable import COLUMN_LABELS, ReadableTables
@@ -28,8 +34,7 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 def write_workbook(path: Path, tables: ReadableTables, labels: str) -> None:
     """Sheets of assignments and unassigned rows (header in English keys or Chinese
     labels), and a sheet listing every column's key and label."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
     names = SHEETS["zh" if labels == "zh" else "en"]
     for name, frame in zip(names, (tables.assignments, tables.unassigned), strict=False):
         header = [COLUMN_LABELS.get(c, c) if labels == "zh" else c for c in frame.columns]
@@ -44,12 +49,16 @@ def write_workbook(path: Path, tables: ReadableTables, labels: str) -> None:
 
 def _sheet(book: Workbook, name: str, header: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     sheet = book.create_sheet(name)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.append([_bold(sheet, text) for text in header])
     for row in rows:
         sheet.append([_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
+
+
+def _bold(sheet: Any, text: str) -> Any:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _cell(value: Any) -> Any:

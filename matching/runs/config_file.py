@@ -44,14 +44,16 @@ def config_toml(config: MatchConfig) -> str:
     lines = [f"[{market}]"]
     for name, kind in _file_fields(type(config)).items():
         value = getattr(config, name)
+        if value is None:  # TOML has no null: an optional field left unset is left out
+            continue
         # A float field given a whole number is written as the float the file reads back.
         lines.append(f"{name} = {_toml_value(float(value) if kind is float else value)}")
     _refuse_unwritable(config)
     return "\n".join(lines) + "\n"
 
 
-def save_config(config: MatchConfig, path: Path) -> None:
-    path.write_text(config_toml(config), encoding="utf-8")
+def save_config(config: MatchConfig, path: Path | str) -> None:
+    Path(path).write_text(config_toml(config), encoding="utf-8")
 
 
 def parse_config(text: str, source: str = "config") -> MatchConfig:
@@ -71,8 +73,9 @@ def parse_config(text: str, source: str = "config") -> MatchConfig:
     return _build(markets[0], document[markets[0]], source)
 
 
-def load_config(path: Path, market: str | None = None) -> MatchConfig:
+def load_config(path: Path | str, market: str | None = None) -> MatchConfig:
     """Read a config file; with `market`, the file must be for that market."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -116,13 +119,20 @@ _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", 
 
 
 def _file_fields(cls: type) -> dict[str, type]:
-    """Fields of plain scalar type, in declaration order (a distance function is not one)."""
+    """Fields of plain scalar type (or such a type or None), in declaration order; a
+    distance function is not one."""
     hints = typing.get_type_hints(cls)
-    return {
-        f.name: hints[f.name]
-        for f in dataclasses.fields(cls)
-        if f.init and hints[f.name] in _SCALARS
-    }
+    found = {f.name: _scalar(hints[f.name]) for f in dataclasses.fields(cls) if f.init}
+    return {name: kind for name, kind in found.items() if kind is not None}
+
+
+def _scalar(hint: Any) -> type | None:
+    if hint in _SCALARS:
+        return typing.cast(type, hint)
+    options = [a for a in typing.get_args(hint) if a is not type(None)]
+    if type(None) in typing.get_args(hint) and len(options) == 1 and options[0] in _SCALARS:
+        return typing.cast(type, options[0])
+    return None
 
 
 def _refuse_unwritable(config: MatchConfig) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from matching.control import CancelToken, ProgressListener, checkpoint, report
@@ -14,8 +13,6 @@ from matching.experts.report import build_match
 from matching.runs.control import run_control
 from matching.runs.convert import explanation
 from matching.runs.results import ExpertFigures, MatchResult, SolveRecord, Summary
-
-logger = logging.getLogger(__name__)
 
 ExpertResult = MatchResult[ExpertRun, ExpertConfig]
 STAGE_NAMES = ("lead", "team")
@@ -65,7 +62,6 @@ def _previous_warnings(decisions: Decisions, matched: int) -> tuple[str, ...]:
     message = f"previous plan: {matched} of {total} pairs name an expert and a need of the data" + (
         "; nothing of it can be kept" if matched == 0 else ""
     )
-    logger.warning(message)
     return (message,)
 
 

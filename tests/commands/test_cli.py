@@ -44,20 +44,26 @@ def test_progress_line_shows_phase_objective_and_bound() -> None:
 
 
 def test_progress_in_a_log_is_one_line_per_phase_after_a_second() -> None:
-    """A run under a second shows nothing; a longer one writes each phase once to a file."""
+    """A run under a second shows nothing; a longer one writes a phase once to a file,
+    and no more often than the log interval."""
     quick = io.StringIO()
     with StatusLine(quick) as status:
         status(Progress("loading data", 0.0))
     assert quick.getvalue() == ""
     log = io.StringIO()
-    with StatusLine(log) as status:
+    with StatusLine(log, log_every_s=0.5) as status:
         status(Progress("loading data", 0.0))
         time.sleep(1.3)
         for objective in (1.0, 2.0, 3.0):
             status(Progress("labour: the engine", 1.3, objective, 9.0))
             time.sleep(0.3)
-    lines = log.getvalue().splitlines()
-    assert [line.split("] ", 1)[1] for line in lines] == ["loading data", "labour: the engine"]
+        for rounds in range(8):  # phases faster than the interval: not every one is logged
+            status(Progress(f"polish: pass {rounds}", 2.2))
+            time.sleep(0.1)
+        time.sleep(0.6)
+    lines = [line.split("] ", 1)[1] for line in log.getvalue().splitlines()]
+    assert lines[:2] == ["loading data", "labour: the engine"]
+    assert 3 <= len(lines) < 2 + 8 and lines[-1] == "polish: pass 7"
 
 
 def test_generate_and_solve_refuse_an_unwritable_target(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import csv
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -19,8 +20,10 @@ FILES = ("assignments.csv", "unassigned.csv", "explanations.jsonl", "summary.jso
 
 
 def _match(*args: str) -> tuple[int, str, str]:
+    """Exit code, standard output, and standard error without its progress lines."""
     result = CliRunner().invoke(main, ["match", *args])
-    return result.exit_code, result.stdout, result.stderr
+    errors = [line for line in result.stderr.splitlines(True) if not line.startswith("[")]
+    return result.exit_code, result.stdout, "".join(errors)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -242,3 +245,29 @@ def test_out_with_other_files_is_left_alone(tmp_path: Path) -> None:
     code, _, stderr = _match("experts", "--data", str(DEMO), "--out", str(out))
     assert code == 2 and "notes.txt" in stderr
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_an_infeasible_stage_exits_3_with_files_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage that comes back infeasible: files written, the reason on stderr, exit 3."""
+    import dataclasses
+
+    import matching.runs
+
+    real = matching.runs.run_expert_match
+
+    def with_infeasible_lead(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        lead = dataclasses.replace(
+            result.solves[0], status="infeasible", proven=False, reason="E1 has 5 days\nfor 9"
+        )
+        return dataclasses.replace(result, solves=(lead, *result.solves[1:]))
+
+    monkeypatch.setattr(matching.runs, "run_expert_match", with_infeasible_lead)
+    out = tmp_path / "out"
+    code, _, stderr = _match("experts", "--data", str(DEMO), "--out", str(out))
+    assert code == 3
+    assert stderr == "infeasible: lead: E1 has 5 days\\nfor 9\n"
+    report = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert report["status"] == "infeasible"

@@ -82,3 +82,17 @@ def test_a_custom_distance_cannot_be_saved() -> None:
     config = ExpertConfig(distance=lambda *args: args[0])  # type: ignore[arg-type,return-value]
     with pytest.raises(InvalidInputError, match="distance"):
         config_toml(config)
+
+
+def test_an_optional_field_is_left_out_when_unset() -> None:
+    """A `float | None` field is written when set and left out (the default) when None."""
+    from dataclasses import dataclass
+
+    from matching.runs.config_file import _file_fields
+
+    @dataclass(frozen=True)
+    class WithOptional:
+        limit: float | None = None
+        name: str = "x"
+
+    assert _file_fields(WithOptional) == {"limit": float, "name": str}

@@ -201,3 +201,21 @@ def test_a_previous_plan_matching_nothing_warns_with_counts(
     assert result.summary.extra.market == "experts"
     assert isinstance(result.summary.extra, ExpertFigures)
     assert result.summary.extra.pairs_kept_from_previous == 0
+
+
+def test_status_is_the_worst_solve_and_infeasible_reasons_name_the_stage(
+    expert_run: tuple[ExpertResult, list[Progress]],
+) -> None:
+    """One infeasible stage makes the run infeasible; its reason names the stage."""
+    result, _ = expert_run
+    lead, team = result.solves
+    stuck = dataclasses.replace(
+        lead, status="infeasible", objective=None, bound=None, gap=None, proven=False,
+        reason="supplier 'E1@2026Q1' has capacity 5",
+    )  # fmt: skip
+    feasible = dataclasses.replace(team, status="feasible", proven=False)
+    assert dataclasses.replace(result, solves=(lead, feasible)).status == "feasible"
+    broken = dataclasses.replace(result, solves=(stuck, feasible))
+    assert broken.status == "infeasible"
+    assert broken.infeasible_reasons() == ["lead: supplier 'E1@2026Q1' has capacity 5"]
+    assert broken.report()["solves"][0]["proven"] is False
