@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "solve": "matching.commands.solve:solve_command",
     "generate": "matching.commands.generate:generate_command",
     "match": "matching.commands.match:match_command",
+    "evaluate": "matching.commands.evaluate:evaluate_command",
 }
 
 

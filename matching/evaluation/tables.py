@@ -37,6 +37,6 @@ def _row(cells: Sequence[str]) -> str:
 
 
 def _number(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
     return f"{value:,.3f}"

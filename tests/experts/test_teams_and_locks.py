@@ -59,7 +59,7 @@ def test_lock_breaking_a_rule_names_rule_and_line(tmp_path: Path) -> None:
         match_experts(tables, decisions=read_decisions(None, path))
     message = str(caught.value)
     assert "超出出行距离" in message and "(distance)" in message
-    assert "line 3" in message and caught.value.item == "decisions line 3"
+    assert "row 3" in message and caught.value.item == "decisions.csv row 3"
 
 
 @pytest.mark.parametrize(

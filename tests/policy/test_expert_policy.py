@@ -12,8 +12,8 @@ import pytest
 
 from matching.data.dataset import Dataset
 from matching.data.reference import Reference, load_reference
-from matching.experts import ExpertConfig, ExpertMatch
-from matching.runs import run_expert_match
+from matching.experts import ExpertConfig
+from matching.runs import ExpertFigures, ExpertResult, run_expert_match
 from matching.synth.generate import generate
 
 
@@ -28,11 +28,11 @@ def demo() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def match(demo: Dataset, reference: Reference) -> ExpertMatch:
+def match(demo: Dataset, reference: Reference) -> ExpertResult:
     return run_expert_match(demo, reference, ExpertConfig())
 
 
-def _coverage(demo: Dataset, match: ExpertMatch, *, deep_only: bool) -> float:
+def _coverage(demo: Dataset, match: ExpertResult, *, deep_only: bool) -> float:
     needs = demo.needs[demo.needs["status"] == "open"]
     deep_villages = set(demo.villages.loc[demo.villages["deep_poverty"] == 1, "village_id"])
     if deep_only:
@@ -42,28 +42,31 @@ def _coverage(demo: Dataset, match: ExpertMatch, *, deep_only: bool) -> float:
 
 
 def test_deep_poverty_coverage_counts_deep_poverty_needs_only(
-    demo: Dataset, match: ExpertMatch
+    demo: Dataset, match: ExpertResult
 ) -> None:
     """coverage_deep_poverty_village = covered needs of deep-poverty villages / their needs."""
     overall = _coverage(demo, match, deep_only=False)
     deep = _coverage(demo, match, deep_only=True)
     # The two differ on this data set, so a figure over all needs cannot pass for it.
     assert abs(overall - deep) > 0.01
-    assert match.summary["coverage"] == pytest.approx(overall, abs=1e-4)
-    assert match.summary["coverage_deep_poverty_village"] == pytest.approx(deep, abs=1e-4)
+    figures = match.summary.extra
+    assert isinstance(figures, ExpertFigures)
+    assert figures.coverage == pytest.approx(overall, abs=1e-4)
+    assert figures.coverage_deep_poverty_village == pytest.approx(deep, abs=1e-4)
 
 
-def test_stage_status_is_optimal_only_when_proven(match: ExpertMatch) -> None:
+def test_stage_status_is_optimal_only_when_proven(match: ExpertResult) -> None:
     """A stage reported optimal has a gap within the engine's tolerance."""
-    for name, stage in match.summary["stages"].items():
-        assert stage["status"] in ("optimal", "feasible"), name
-        if stage["status"] == "optimal":
-            assert stage["gap"] <= 1e-9, name
+    for stage in match.solves:
+        assert stage.status in ("optimal", "feasible"), stage.name
+        if stage.status == "optimal":
+            assert stage.gap is not None and stage.gap <= 1e-9, stage.name
 
 
 def test_unproven_stages_are_not_reported_optimal(demo: Dataset, reference: Reference) -> None:
     """With the greedy solver nothing is proven: both stages of both quarters say feasible."""
     greedy = run_expert_match(demo, reference, ExpertConfig(solver="greedy"))
     assert len(set(demo.needs.loc[demo.needs["status"] == "open", "period"])) > 1
-    statuses = {name: stage["status"] for name, stage in greedy.summary["stages"].items()}
+    statuses = {stage.name: stage.status for stage in greedy.solves}
     assert statuses == {"lead": "feasible", "team": "feasible"}
+    assert greedy.status == "feasible"

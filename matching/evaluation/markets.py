@@ -1,0 +1,53 @@
+"""The markets `bangfu evaluate` knows: how each measures its policies with the truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from matching.data.frames import Dataset
+from matching.data.reference import Reference
+from matching.errors import InvalidInputError
+from matching.evaluation.experts import expert_outcomes, expert_plans
+from matching.evaluation.experts_churn import expert_churn
+from matching.evaluation.experts_setting import expert_setting
+from matching.evaluation.runner import Market
+from matching.experts import ExpertConfig
+
+
+def measure_experts(
+    dataset: Dataset, reference: Reference, seed: int
+) -> dict[str, Mapping[str, float]]:
+    """Every expert policy's outcome under the truth, with its churn after one decline."""
+    config = ExpertConfig(seed=seed)
+    setting = expert_setting(dataset, reference, config)
+    plans = expert_plans(dataset, reference, seed=seed, config=config, setting=setting)
+    measured: dict[str, Mapping[str, float]] = {}
+    for name, plan in plans.items():
+        figures = dict(expert_outcomes(dataset, reference, plan, setting=setting).as_dict())
+        churn = expert_churn(dataset, reference, plan, seed=seed, config=config, setting=setting)
+        figures["churn_after_decline"] = float(churn.pairs_moved)
+        measured[name] = figures
+    return measured
+
+
+EXPERTS = Market(
+    name="experts",
+    measure=measure_experts,
+    baselines=("nearest", "own_county", "random_prefecture"),
+    upper_bound="upper_bound",
+    headline=("coverage_of_coverable", "priority_coverage_of_coverable", "mean_true_rating"),
+)
+
+MARKETS: dict[str, Market] = {"experts": EXPERTS}
+
+
+def market_specs(names: Iterable[str]) -> list[Market]:
+    """The markets named, in the order given."""
+    found = []
+    for name in names:
+        if name not in MARKETS:
+            raise InvalidInputError(
+                f"unknown market {name!r}; known: {', '.join(MARKETS)}.", item="market"
+            )
+        found.append(MARKETS[name])
+    return found
