@@ -16,10 +16,12 @@ from matching.errors import InvalidInputError
 # Called with (elapsed seconds, best objective so far, best bound so far).
 ProgressCallback = Callable[[float, float, float], None]
 
-# The work a solve may spend by default, in CP-SAT's deterministic time units (about a
-# second of search each on the development machine, but counted, not timed): enough to
-# prove the general benchmark optimal and to close the province stages to a gap below 1 %.
-DEFAULT_WORK_LIMIT = 30.0
+# The work a solve may spend by default, in CP-SAT's deterministic time units: counted,
+# not timed, so where a search stops does not depend on the machine or its load (seconds
+# per unit vary with the problem: see README, Performance). One unit proves the general
+# benchmark optimal (it needs 0.54) and leaves the expert match's county lead stage within
+# a relative gap of 5e-5.
+DEFAULT_WORK_LIMIT = 1.0
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ class _Budget:
         left, limit = self.work_left(), self.options.work_limit
         if left is None or limit is None:
             return True
-        if left < max(1.0, 0.2 * limit):
+        if left < 0.2 * limit:
             self.stopped_by = first_stop(self.stopped_by, "work_limit")
             return False
         return True
