@@ -1,124 +1,169 @@
-"""Duals of a problem's LP relaxation, for pricing edges that are not (yet) in it.
+"""Prices for column generation: the relaxation's supplier prices and a bound over any edges.
 
 Column generation solves a problem on a subset of its possible edges, then asks whether
-any edge left out could improve the relaxation: an edge whose *reduced cost* under the
-subset's optimal duals is positive. When none is, the subset's relaxation optimum is the
-relaxation optimum over every edge, so its value bounds every plan on the full edge set.
+an edge left out could improve the relaxation. The relaxation (no groups; every edge at a
+demand has the demand's load, and all of a demand's slot values are equal, so they fold
+into the edge values) is a transportation problem in load units: supplier s offers
+`capacity[s]` units, demand d takes up to `slots[d]` edges of `load_d` units each, an
+edge at most once. It is solved exactly as a min-cost flow (OR-Tools) with per-unit
+values scaled to integers, and the supplier prices γ_s (per unit) are read from the
+optimal flow as shortest-path potentials of its residual network.
 
-The relaxation (groups are not supported here), with x_e in [0, 1] (fixed edges at 1)
-and y_dk in [0, 1] for the k-th slot value of demand d::
+Given any prices γ ≥ 0, weak duality bounds every plan over a set of edges E by
 
-    maximize  Σ_e value_e x_e + Σ_dk slot_value_dk y_dk
-    supplier s:   Σ_{e at s} load_e x_e   ≤ capacity_s      dual γ_s ≥ 0
-    demand d:     Σ_{e at d} x_e          ≤ slots_d         dual β_d ≥ 0
-    slot link d:  Σ_k y_dk − Σ_{e at d} x_e ≤ 0             dual α_d ≥ 0
+    Σ_s capacity_s γ_s + Σ_d [ slots_d β_d + Σ_{e ∈ E at d} (r_e − β_d)⁺ ],
+    r_e = (value_e − load_e γ_s)⁺,  β_d = the slots_d-th largest r_e at d (0 if fewer),
 
-so an edge (s, d) of value v and load l, not in the LP, has reduced cost
-v − l γ_s − β_d + α_d (its own bound x ≤ 1 has a zero dual while it is left out). The LP
-is solved by GLOP (OR-Tools' simplex), which also returns the duals.
+so the bound over *every* edge is computed directly, not assumed. An edge outside the
+subset with r_e above its demand's β_d (its *reduced cost* r_e − β_d > 0) could raise
+the subset's relaxation; when none can, the subset's bound holds for all edges.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver.python import model_builder_helper as mbh
+from ortools.graph.python import min_cost_flow
 
 from matching.engine.problem import Problem
 from matching.errors import InvalidInputError, SolverError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+SCALE = 1e4  # per-unit values are rounded to 1e-4: the prices are exact for those values
 
 
 @dataclass(frozen=True)
-class RelaxationDuals:
-    """The relaxation's optimum and its duals, one per supplier and per demand."""
+class Prices:
+    """Supplier prices per unit of capacity, and the value each edge adds to a demand."""
 
-    value: float
-    supplier: FloatArray  # γ: value of one more unit of capacity
-    demand: FloatArray  # β − α: value of one more edge at the demand, net of its slot value
+    supplier: FloatArray
+    edge_value: FloatArray  # value plus stability bonus plus the demand's slot value
 
-    def reduced_cost(
-        self, value: FloatArray, supplier: IntArray, demand: IntArray, load: IntArray
-    ) -> FloatArray:
-        """What adding each described edge would gain per unit of x, at these duals."""
-        return np.asarray(
-            value - load * self.supplier[supplier] - self.demand[demand], dtype=np.float64
-        )
+    def surplus(self, problem: Problem) -> FloatArray:
+        """r_e: what each edge earns above the price of its load (never below 0)."""
+        cost = problem.load * self.supplier[problem.edge_supplier]
+        return np.maximum(self.edge_value - cost, 0.0)
 
 
-def relaxation_duals(problem: Problem) -> RelaxationDuals:
-    """Solve the LP relaxation of `problem` and return its value and duals."""
+def edge_values(problem: Problem) -> FloatArray:
+    """Each edge's value with its demand's (equal) slot value folded in."""
+    counts = np.diff(problem.slot_value_offsets)
+    first = np.zeros(problem.n_demands)
+    has = counts > 0
+    first[has] = problem.slot_value_flat[problem.slot_value_offsets[:-1][has]]
+    if np.any(problem.slot_value_flat != np.repeat(first, counts)):
+        raise InvalidInputError("pricing needs equal slot values per demand.", item="slot_values")
+    return np.asarray(problem.edge_value + first[problem.edge_demand], dtype=np.float64)
+
+
+def demand_prices(problem: Problem, surplus: FloatArray, member: BoolArray) -> FloatArray:
+    """β_d: the slots_d-th largest surplus among the `member` edges of each demand."""
+    edges = np.flatnonzero(member & (surplus > 0))
+    order = np.lexsort((-surplus[edges], problem.edge_demand[edges]))
+    edges = edges[order]
+    demand = problem.edge_demand[edges]
+    rank = np.arange(edges.size) - np.searchsorted(demand, demand)
+    at_slot = rank == problem.slots[demand] - 1
+    beta = np.zeros(problem.n_demands)
+    beta[demand[at_slot]] = surplus[edges[at_slot]]
+    return beta
+
+
+def bound(problem: Problem, prices: Prices, member: BoolArray) -> float:
+    """The weak-duality bound over the `member` edges (see the module)."""
+    surplus = prices.surplus(problem)
+    beta = demand_prices(problem, surplus, member)
+    above = np.where(member, np.maximum(surplus - beta[problem.edge_demand], 0.0), 0.0)
+    return float(problem.capacity @ prices.supplier + problem.slots @ beta + above.sum())
+
+
+def supplier_prices(problem: Problem, member: BoolArray) -> Prices:
+    """Optimal supplier prices of the relaxation over the `member` edges."""
     if problem.has_groups:
         raise InvalidInputError("pricing does not support groups.", item="groups")
-    model = mbh.ModelBuilderHelper()
+    value = edge_values(problem)
+    edges = np.flatnonzero(member & (value > 0))
+    load_d = problem.load[edges]
+    unit = np.rint(value[edges] / load_d * SCALE).astype(np.int64)
+    flow = _solve_flow(problem, edges, unit)
+    potentials = _potentials(problem, edges, unit, flow)
+    return Prices(potentials / SCALE, value)
+
+
+def _solve_flow(problem: Problem, edges: IntArray, unit: IntArray) -> IntArray:
+    """Units on each of `edges` in a maximum-value flow: source, suppliers, demands, sink."""
     n_s, n_d = problem.n_suppliers, problem.n_demands
-    counts = np.diff(problem.slot_value_offsets)
-    slot_demand = np.repeat(np.arange(n_d, dtype=np.int64), counts)
-    n_y = int(slot_demand.size)
-    if problem.n_edges + n_y == 0:  # nothing to choose: the value is 0 at zero prices
-        return RelaxationDuals(0.0, np.zeros(n_s), np.zeros(n_d))
-    lower = np.r_[problem.fixed.astype(np.float64), np.zeros(n_y)]
-    objective = np.r_[problem.edge_value, problem.slot_value_flat]
-    lower_rows = np.full(n_s + 2 * n_d, -np.inf)
-    upper_rows = np.r_[problem.capacity, problem.slots, np.zeros(n_d)].astype(np.float64)
-    rows, cols, coefficients = _matrix(problem, slot_demand)
-    # The model takes a CSR matrix; a (data, indices, indptr) triple is built into one by
-    # OR-Tools itself, so the engine needs no sparse-matrix library of its own.
-    order = np.lexsort((cols, rows))
-    indptr = np.searchsorted(rows[order], np.arange(n_s + 2 * n_d + 1))
-    fill: Any = model.fill_model_from_sparse_data  # its stubs misname numpy's array types
-    fill(
-        lower,
-        _upper_bounds(problem, n_y),
-        objective,
-        lower_rows,
-        upper_rows,
-        (coefficients[order], cols[order].astype(np.int32), indptr.astype(np.int32)),
+    source, sink = n_s + n_d, n_s + n_d + 1
+    load = np.zeros(n_d, dtype=np.int64)
+    load[problem.edge_demand[edges]] = problem.load[edges]
+    total = int(problem.capacity.sum())
+    tails = np.r_[np.full(n_s, source), problem.edge_supplier[edges], n_s + np.arange(n_d), source]
+    heads = np.r_[np.arange(n_s), n_s + problem.edge_demand[edges], np.full(n_d, sink), sink]
+    capacities = np.r_[problem.capacity, problem.load[edges], problem.slots * load, total]
+    costs = np.r_[np.zeros(n_s, np.int64), -unit, np.zeros(n_d + 1, np.int64)]
+    network = min_cost_flow.SimpleMinCostFlow()
+    network.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64), costs
     )
-    model.set_maximize(True)
-    solver = mbh.ModelSolverHelper("glop")
-    solver.solve(model)
-    if solver.status() != mbh.SolveStatus.OPTIMAL:
-        raise SolverError(f"the relaxation was not solved: {solver.status_string()}")
-    duals = np.asarray(solver.dual_values(), dtype=np.float64)
-    return RelaxationDuals(
-        value=float(solver.objective_value()),
-        supplier=duals[:n_s],
-        demand=duals[n_s : n_s + n_d] - duals[n_s + n_d :],
-    )
+    supplies = np.zeros(n_s + n_d + 2, dtype=np.int64)
+    supplies[source], supplies[sink] = total, -total
+    network.set_nodes_supplies(np.arange(supplies.size, dtype=np.int32), supplies)
+    if network.solve() != network.OPTIMAL:
+        raise SolverError("the pricing flow was not solved to optimality.")
+    flows = network.flows(np.arange(network.num_arcs(), dtype=np.int32))
+    return np.asarray(flows[n_s : n_s + edges.size], dtype=np.int64)
 
 
-def _upper_bounds(problem: Problem, n_y: int) -> FloatArray:
-    """x_e ≤ 1 only where the demand row does not imply it (more than one slot).
-
-    A bound the rows already imply would only take the dual value the rows should carry
-    (the edges at their bound absorb it), and leave-out edges would be priced too high.
+def _potentials(problem: Problem, edges: IntArray, unit: IntArray, flow: IntArray) -> FloatArray:
+    """γ_s ≥ 0 and π_d ≥ 0 with γ_s + π_d ≥ unit value on every edge that could take more,
+    equality on edges carrying flow, γ_s = 0 on suppliers with room and π_d = 0 on demands
+    with room: complementary slackness, solved as shortest paths (difference constraints,
+    node r = 0, suppliers u = γ, demands z = −π) by Bellman–Ford over a moving frontier.
     """
-    single = problem.slots[problem.edge_demand] <= 1
-    return np.asarray(np.r_[np.where(single, np.inf, 1.0), np.ones(n_y)], dtype=np.float64)
+    n_s, n_d = problem.n_suppliers, problem.n_demands
+    root = n_s + n_d
+    s, d = problem.edge_supplier[edges], n_s + problem.edge_demand[edges]
+    used = np.bincount(s, weights=flow, minlength=n_s)
+    room_s = np.flatnonzero(used < problem.capacity)
+    taken = np.bincount(d - n_s, weights=flow, minlength=n_d)
+    load = np.zeros(n_d, dtype=np.int64)
+    load[d - n_s] = problem.load[edges]
+    room_d = np.flatnonzero(taken < problem.slots * load)
+    single = problem.slots[d - n_s] <= 1
+    more = single | (flow < problem.load[edges])  # the edge could carry more
+    carries = flow > 0
+    tail = np.r_[s[more], d[carries], np.full(n_d, root), n_s + room_d, np.arange(n_s),
+                 np.full(room_s.size, root)]  # fmt: skip
+    head = np.r_[d[more], s[carries], n_s + np.arange(n_d), np.full(room_d.size, root),
+                 np.full(n_s, root), room_s]  # fmt: skip
+    weight = np.r_[-unit[more], unit[carries], np.zeros(n_d + room_d.size + n_s + room_s.size)]
+    distance = _shortest_paths(root, tail, head, weight.astype(np.int64), n_s + n_d + 1)
+    return np.asarray(np.maximum(distance[:n_s], 0), dtype=np.float64)
 
 
-def _matrix(problem: Problem, slot_demand: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Row, column and coefficient of every non-zero of the constraint matrix."""
-    n_edges, n_s, n_d = problem.n_edges, problem.n_suppliers, problem.n_demands
-    edges = np.arange(n_edges, dtype=np.int64)
-    slots = n_edges + np.arange(slot_demand.size, dtype=np.int64)
-    rows = np.r_[
-        problem.edge_supplier,
-        n_s + problem.edge_demand,
-        n_s + n_d + problem.edge_demand,
-        n_s + n_d + slot_demand,
-    ]
-    cols = np.r_[edges, edges, edges, slots]
-    coefficients = np.r_[
-        problem.load.astype(np.float64),
-        np.ones(n_edges),
-        -np.ones(n_edges),
-        np.ones(slot_demand.size),
-    ]
-    return rows.astype(np.int64), cols.astype(np.int64), coefficients
+def _shortest_paths(
+    root: int, tail: IntArray, head: IntArray, weight: IntArray, n_nodes: int
+) -> IntArray:
+    order = np.argsort(tail, kind="stable")
+    tail, head, weight = tail[order], head[order], weight[order]
+    start = np.searchsorted(tail, np.arange(n_nodes + 1))
+    infinity = np.iinfo(np.int64).max // 4
+    distance = np.full(n_nodes, infinity, dtype=np.int64)
+    distance[root] = 0
+    frontier = np.array([root], dtype=np.int64)
+    for _ in range(4 * n_nodes + 4):
+        if frontier.size == 0:
+            return distance
+        counts = start[frontier + 1] - start[frontier]
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        arcs = np.repeat(start[frontier], counts) + offset
+        candidate = distance[tail[arcs]] + weight[arcs]
+        before = distance.copy()
+        np.minimum.at(distance, head[arcs], candidate)
+        frontier = np.flatnonzero(distance < before)
+    raise SolverError("pricing potentials did not settle: the flow was not optimal.")
