@@ -64,9 +64,15 @@ Example:
 )
 @click.option("--solver", help="Engine solver (auto, flow, cpsat, decompose, greedy).")
 @click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Counted work per engine solve; decides the answer [default: the config's, 0.6].",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
-    help="Seconds per engine stage [default: the config's; experts 60, labour 90].",
+    help="Safety stop in seconds per engine stage, reported when it fires "
+    "[default: the config's, 600].",
 )
 @click.option("--seed", type=int, help="Seed of every random choice [default: 0].")
 @click.option(
@@ -88,6 +94,7 @@ def match_command(
     decisions: Path | None,
     config_file: Path | None,
     solver: str | None,
+    work_limit: float | None,
     time_limit: float | None,
     seed: int | None,
     labels: str,
@@ -105,7 +112,7 @@ def match_command(
         if market == "labour" and (decisions or previous):
             option = "--decisions" if decisions else "--previous"
             raise InvalidInputError(f"{option} applies to the experts market only", item=option)
-        config = match_config(market, config_file, solver, time_limit, seed)
+        config = match_config(market, config_file, solver, work_limit, time_limit, seed)
         check_directory_target(out_dir, "--out", OUTPUT_FILES)
         with cancel_on_interrupt(token), StatusLine() as status, controlled(status, token):
             work = partial(_run_and_write, market, data_dir, out_dir, config, previous, decisions)
@@ -176,6 +183,7 @@ def match_config(
     market: str,
     config_file: Path | None,
     solver: str | None,
+    work_limit: float | None,
     time_limit: float | None,
     seed: int | None,
 ) -> MatchConfig:
@@ -193,7 +201,12 @@ def match_config(
         if market == "experts"
         else LabourConfig()
     )
-    given: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "seed": seed}
+    given: dict[str, Any] = {
+        "solver": solver,
+        "work_limit": work_limit,
+        "time_limit": time_limit,
+        "seed": seed,
+    }
     return replace(base, **{k: v for k, v in given.items() if v is not None})
 
 

@@ -22,7 +22,7 @@ from matching.control import CancelToken, controlled
 from matching.engine.io import dump_solution, parse_problem
 from matching.engine.problem import Problem
 from matching.engine.result import Result
-from matching.engine.solvers import SOLVER_NAMES, solve
+from matching.engine.solvers import DEFAULT_WORK_LIMIT, SOLVER_NAMES, solve
 from matching.errors import Cancelled, InvalidInputError
 
 EXIT_INFEASIBLE = 3
@@ -59,11 +59,18 @@ Example:
 )
 @click.option("--solver", type=click.Choice(SOLVER_NAMES), default="auto", show_default=True)
 @click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_WORK_LIMIT,
+    show_default=True,
+    help="Counted work (CP-SAT deterministic time) for the general path; decides the answer.",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
     default=60.0,
     show_default=True,
-    help="Seconds for the general path.",
+    help="Wall-clock safety stop in seconds; the solution says stopped_by when it fires.",
 )
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
@@ -80,6 +87,7 @@ def solve_command(
     problem_file: str,
     output: str | None,
     solver: str,
+    work_limit: float,
     time_limit: float,
     seed: int,
     summary: bool,
@@ -94,7 +102,14 @@ def solve_command(
         read_seconds = time.perf_counter() - started
         token = CancelToken()
         with _ProgressBar(time_limit) as bar, cancel_on_interrupt(token), controlled(None, token):
-            work = partial(solve, problem, solver=solver, time_limit=time_limit, seed=seed)
+            work = partial(
+                solve,
+                problem,
+                solver=solver,
+                work_limit=work_limit,
+                time_limit=time_limit,
+                seed=seed,
+            )
             result = in_worker(partial(work, progress=bar.update))
     except InvalidInputError as error:
         # One line even when an id in the message holds a line break.

@@ -132,6 +132,7 @@ def coverable(
         start[keep],
         tables.need_period[need],
         solver=config.solver,
+        work_limit=config.work_limit,
         time_limit=config.time_limit,
         seed=config.seed,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matching.engine.solvers import SOLVER_NAMES
+from matching.engine.solvers import DEFAULT_WORK_LIMIT, SOLVER_NAMES
 from matching.errors import InvalidInputError, UnknownSolverError
 from matching.scoring.geo import DistanceFunction, haversine_km
 
@@ -27,7 +27,11 @@ class ExpertConfig:
     stability_bonus: float = 5.0
     block_size: int = 512
     solver: str = "auto"
-    time_limit: float = 60.0
+    # Counted work per engine solve (CP-SAT deterministic time): decides the answer, so the
+    # same data and config give the same plan on a busy machine as on a quiet one.
+    work_limit: float = DEFAULT_WORK_LIMIT
+    # Seconds per stage: a wall-clock safety stop only, reported when it fires.
+    time_limit: float = 600.0
     seed: int = 0
     distance: DistanceFunction = field(default=haversine_km, compare=False)
 
@@ -41,8 +45,9 @@ class ExpertConfig:
                 raise InvalidInputError(f"{name} must be non-negative.", item=name)
         if self.stability_bonus < 0:
             raise InvalidInputError("stability_bonus must be non-negative.", item="stability_bonus")
-        if self.time_limit <= 0:
-            raise InvalidInputError("time_limit must be positive.", item="time_limit")
+        for name in ("time_limit", "work_limit"):
+            if not getattr(self, name) > 0:
+                raise InvalidInputError(f"{name} must be positive.", item=name)
         if self.solver not in SOLVER_NAMES:
             raise UnknownSolverError(
                 f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",

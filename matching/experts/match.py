@@ -137,6 +137,7 @@ def _solve(
         pool.start[stage.pool_edge],
         period,
         solver=config.solver,
+        work_limit=config.work_limit,
         time_limit=config.time_limit,
         seed=config.seed,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -66,12 +67,18 @@ class PricingReport:
         }
 
 
+class Limits(NamedTuple):
+    work: float  # counted work per solve: decides the answer
+    time: float  # seconds: a safety stop
+
+
 def solve_priced(
     problem: Problem,
     start: BoolArray,
     part_of_edge: IntArray,
     *,
     solver: str,
+    work_limit: float,
     time_limit: float,
     seed: int,
 ) -> tuple[Result, PricingReport]:
@@ -85,7 +92,8 @@ def solve_priced(
     if 0 < closing.sum() <= MAX_CLOSING_EDGES:
         member |= closing
         rounds, prices = _price(problem, member, rounds)
-    result = _solve_members(problem, member, part_of_edge, solver, time_limit, seed)
+    limits = Limits(work_limit, time_limit)
+    result = _solve_members(problem, member, part_of_edge, solver, limits, seed)
     return _with_full_bound(problem, member, start, prices, result, rounds)
 
 
@@ -121,13 +129,18 @@ def _solve_members(
     member: BoolArray,
     part_of_edge: IntArray,
     solver: str,
-    time_limit: float,
+    limits: Limits,
     seed: int,
 ) -> Result:
     members = np.flatnonzero(member).astype(np.int64)
     sub = restricted(problem, members)
     result = solve_in_parts(
-        sub, part_of_edge[members], solver=solver, time_limit=time_limit, seed=seed
+        sub,
+        part_of_edge[members],
+        solver=solver,
+        work_limit=limits.work,
+        time_limit=limits.time,
+        seed=seed,
     )
     return replace(result, chosen=members[result.chosen])
 

@@ -9,30 +9,42 @@ province data set it found no solution to the joint lead stage in 20 s, but did 
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 
 from matching.engine.problem import Problem
-from matching.engine.result import Result, Status
+from matching.engine.result import Result, Status, first_stop
 from matching.engine.solvers import solve
 
 IntArray = npt.NDArray[np.int64]
 
 
 def solve_in_parts(
-    problem: Problem, part_of_edge: IntArray, *, solver: str, time_limit: float, seed: int
+    problem: Problem,
+    part_of_edge: IntArray,
+    *,
+    solver: str,
+    work_limit: float,
+    time_limit: float,
+    seed: int,
 ) -> Result:
-    """Solve each part's edges as its own problem and combine the results."""
+    """Solve each part's edges as its own problem and combine the results.
+
+    Each part gets the whole `work_limit` (counted work, so a part's answer does not depend
+    on the others) and an equal share of the `time_limit` safety stop.
+    """
     parts = np.unique(part_of_edge)
+    solve_part = partial(solve, solver=solver, work_limit=work_limit, seed=seed)
     if parts.size <= 1:
-        return solve(problem, solver=solver, time_limit=time_limit, seed=seed)
+        return solve_part(problem, time_limit=time_limit)
     results = []
     edges = []
     for part in parts.tolist():
         members = np.flatnonzero(part_of_edge == part).astype(np.int64)
         sub = restricted(problem, members)
-        results.append(solve(sub, solver=solver, time_limit=time_limit / parts.size, seed=seed))
+        results.append(solve_part(sub, time_limit=time_limit / parts.size))
         edges.append(members[results[-1].chosen])
     return _combined(results, np.sort(np.concatenate(edges)))
 
@@ -77,4 +89,5 @@ def _combined(results: list[Result], chosen: IntArray) -> Result:
         solver="+".join(sorted({r.solver for r in results})),
         reason="; ".join(reasons) or None,
         timings=timings,
+        stopped_by=first_stop(*(r.stopped_by for r in results)),
     )

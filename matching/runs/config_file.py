@@ -5,7 +5,7 @@ A file holds one table named after the market::
     [experts]
     top_k = 12
     solver = "auto"
-    time_limit = 60.0
+    work_limit = 0.6
 
 Fields left out take their defaults; an unknown field, a value of the wrong type or a
 value the config refuses is invalid input naming the file and the field. Writing is a

@@ -39,6 +39,9 @@ class SolveRecord:
     gap: float | None
     proven: bool
     reason: str | None = None
+    # None: the solver finished; "work_limit": counted work ran out (reproducible);
+    # "time_limit": the wall-clock safety stop fired (the plan may differ between runs).
+    stopped_by: str | None = None
 
     @classmethod
     def of(cls, name: str, result: Result) -> SolveRecord:
@@ -51,6 +54,7 @@ class SolveRecord:
             gap=_finite(result.gap),
             proven=result.status == "optimal",
             reason=result.reason,
+            stopped_by=result.stopped_by,
         )
 
 

@@ -52,7 +52,7 @@ def test_pricing_matches_a_solve_over_all_pairs(seed: int, slots: int) -> None:
     everything = solve(problem, solver="cpsat", time_limit=30, seed=0)
     priced, report = solve_priced(
         problem, start, np.zeros(problem.n_edges, dtype=np.int64),
-        solver="cpsat", time_limit=30, seed=0,
+        solver="cpsat", work_limit=0.6, time_limit=30, seed=0,
     )  # fmt: skip
     assert everything.status == "optimal"
     assert report.proven
