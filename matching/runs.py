@@ -4,7 +4,6 @@ all come through here."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pandas as pd
 
@@ -12,14 +11,7 @@ from matching.data.dataset import Dataset
 from matching.data.decisions import Decisions
 from matching.data.reference import Reference
 from matching.experts import ExpertConfig, ExpertMatch, ExpertTables, match_experts
-from matching.labour import (
-    LabourConfig,
-    LabourMatch,
-    Workforce,
-    compare_modes,
-    match_labour,
-    train_retention,
-)
+from matching.labour import LabourConfig, LabourMatch, Workforce, match_labour, train_retention
 
 
 def expert_tables(dataset: Dataset, reference: Reference) -> ExpertTables:
@@ -64,10 +56,9 @@ def run_expert_match(
 def run_labour_match(
     dataset: Dataset, reference: Reference, config: LabourConfig | None = None
 ) -> LabourMatch:
-    """Train the retention model on the history, place workers in open postings, and
-    compare the optimized plan with stable (deferred acceptance) mode."""
+    """Train the retention model on the history and place workers in open postings (the
+    match also compares its plan with stable, deferred-acceptance mode)."""
     config = config or LabourConfig()
     open_force, history = workforces(dataset, reference)
-    model, report = train_retention(history, dataset.placements, random_state=config.seed)
-    labour = match_labour(open_force, model, config, report.as_dict())
-    return replace(labour, summary={**labour.summary, "modes": compare_modes(labour.run)})
+    fit = train_retention(history, dataset.placements, random_state=config.seed)
+    return match_labour(open_force, fit, config)
