@@ -158,7 +158,8 @@ class _Network:
             )
         ).astype(np.int64)
         self.capacities = np.concatenate(
-            (supply, np.ones(edge_supplier.size, dtype=np.int64), size, slots, [total])
+            # The free arc never fills up, so the sink stays reachable in the residual graph.
+            (supply, np.ones(edge_supplier.size, dtype=np.int64), size, slots, [total + 1])
         ).astype(np.int64)
         per_unit = np.concatenate(
             (

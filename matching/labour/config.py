@@ -23,6 +23,9 @@ class LabourConfig:
     posting_top_factor: int = 2  # each posting keeps factor × positions + extra workers
     posting_top_extra: int = 4
     pricing_rounds: int = 30  # at most this many rounds of column generation
+    # Column generation stops early once its bound over every pair is this close (relative).
+    pricing_gap: float = 1e-3
+    engine_slack: float = 0.02  # the engine also sees pairs this close to a zero reduced cost
     poor_bonus: float = 0.5
     deep_village_bonus: float = 0.3
     city_weight: float = 0.15
@@ -37,6 +40,8 @@ class LabourConfig:
         for name in ("top_k", "block_size", "posting_top_factor", "pricing_rounds"):
             if getattr(self, name) < 1:
                 raise InvalidInputError(f"{name} must be at least 1.", item=name)
+        if not 0 <= self.pricing_gap < 1:
+            raise InvalidInputError("pricing_gap must be in [0, 1).", item="pricing_gap")
         if self.posting_top_extra < 0:
             raise InvalidInputError(
                 "posting_top_extra must be non-negative.", item="posting_top_extra"

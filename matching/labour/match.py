@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matching.engine.duals import AssignmentDuals
 from matching.engine.problem import Problem
 from matching.engine.result import Result
 from matching.engine.solvers import solve
@@ -36,6 +37,7 @@ class LabourRun:
     problem: Problem
     result: Result
     pricing: PricingReport
+    duals: AssignmentDuals  # of the last restricted LP: posting and worker duals
     modes: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -49,12 +51,14 @@ class LabourRun:
 
 
 def engine_edges(scorer: Scorer, market: PricedMarket) -> LabourEdges:
-    """The restricted LP's single pairs, and every member's edge of its group options."""
+    """The pairs the integer solve needs (see `PricedMarket.engine_columns`), with every
+    member's edge of the group options among them."""
     columns, groups, options = market.columns, market.groups, market.options
-    worker = [columns.worker]
-    posting = [columns.posting]
+    pairs, chosen_options = market.engine_columns(scorer.config.engine_slack)
+    worker = [columns.worker[pairs]]
+    posting = [columns.posting[pairs]]
     for g, j in zip(
-        groups.group[groups.active].tolist(), groups.posting[groups.active].tolist(), strict=True
+        groups.group[chosen_options].tolist(), groups.posting[chosen_options].tolist(), strict=True
     ):
         members = options.members[g]
         worker.append(members)
@@ -105,5 +109,5 @@ def run_labour(force: Workforce, fit: RetentionFit, config: LabourConfig) -> Lab
     }
     return LabourRun(
         force, config, market.removed, market.has_eligible, edges, problem, result,
-        market.report, modes, timings,
+        market.report, market.duals, modes, timings,
     )  # fmt: skip

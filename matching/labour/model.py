@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matching.errors import InvalidInputError
-from matching.labour.features import employer_rates, pair_features
+from matching.labour.features import NEUTRAL_RATE, employer_rates, pair_features
 from matching.labour.tables import Workforce
 from matching.scoring.outcome import (
     CalibrationReport,
@@ -38,7 +38,7 @@ class EmployerHistory:
 
     @property
     def prior(self) -> float:
-        return float(self.retained.mean())
+        return float(self.retained.mean()) if self.retained.size else NEUTRAL_RATE
 
     def rates(self, force: Workforce) -> FloatArray:
         """Each posting of `force`: its employer's smoothed past retention."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -152,7 +153,7 @@ class LinearRetentionModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc
 
     def predict_proba(self, X: pd.DataFrame) -> npt.NDArray[np.float64]:
         """Columns: probability of failure, probability of retention."""
-        retained = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        retained = expit(self.decision_function(X))
         return np.column_stack((1.0 - retained, retained))
 
     def predict(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
