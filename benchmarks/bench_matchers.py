@@ -84,6 +84,8 @@ def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
         "model": match.summary.get("retention_model"),
         "solver": match.summary["solver"],
         "phase_s": match.summary["timings_s"],
+        # Eligible pairs, pairs priced, rounds, and whether the bound over all is proven.
+        "pricing": {k: v for k, v in match.summary["pricing"].items() if k != "rounds_detail"},
         "modes": match.summary["modes"],
     }
 

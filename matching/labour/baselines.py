@@ -10,7 +10,8 @@ is offered those in a next round (up to `ROUNDS`), as a coordinator would.
 - `hand_dispatch`: postings in the order they were posted; each takes, from a few
   eligible candidates of the prefectures it is paired with (drawn at random: the
   coordinator's list), the best by an observable fit rule (`rules.pre_score`: skills,
-  housing, wishes, wage).
+  housing, wishes, wage). Postings still open after those rounds recruit the same way
+  from every prefecture (a partner city with no paired workers left still hires).
 - `greedy_wage`: the best-paid postings first; each worker goes to the best-paid posting
   with room (workers in a random order within a posting).
 - `first_come`: workers in order of registration; each takes the posting that fits best
@@ -40,9 +41,9 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 BASELINES = ("hand_dispatch", "greedy_wage", "first_come")
-ROUNDS = 3
+ROUNDS = 5
 FEW = 3  # hand dispatch: candidates on the coordinator's list per open position
-CHOICES = 8  # greedy by wage and first come: postings a worker names per round
+CHOICES = 12  # greedy by wage and first come: postings a worker names per round
 # Orders are encoded as edge weights for the greedy solver: rank × _STEP + a fit below _STEP.
 _STEP = 10.0
 
@@ -192,16 +193,20 @@ def _hand_dispatch(market: _Market, rng: np.random.Generator) -> list[tuple[IntA
     posted = (n_p - np.arange(n_p)) * _STEP
     salt = int(rng.integers(0, 2**62))
     plans = []
-    for _ in range(ROUNDS):
-        worker, posting = _coordinator_lists(market, salt)
-        g_w, g_p = _group_lists(market, salt)
+    for round_ in range(2 * ROUNDS):
+        paired_only = round_ < ROUNDS
+        if not paired_only and round_ == ROUNDS:
+            salt += 1000
+        worker, posting = _coordinator_lists(market, salt, paired_only)
+        g_w, g_p = _group_lists(market, salt, paired_only)
         worker, posting = np.concatenate((worker, g_w)), np.concatenate((posting, g_p))
         fit = _pair_fit(market, worker, posting)
         taken = _greedy(market, worker, posting, posted[posting] + fit)
-        if taken[0].size == 0:
-            break
-        plans.append(taken)
         salt += 1
+        if taken[0].size:
+            plans.append(taken)
+        elif not paired_only:
+            break
     return plans
 
 
@@ -214,17 +219,18 @@ def _paired_to(force: Workforce, rows: IntArray, posts: IntArray) -> BoolArray:
     return np.asarray(paired | earmarked)
 
 
-def _coordinator_lists(market: _Market, salt: int) -> tuple[IntArray, IntArray]:
-    """Per posting with room: `FEW` × room eligible unplaced workers of its paired
-    prefectures, drawn at random."""
+def _coordinator_lists(market: _Market, salt: int, paired_only: bool) -> tuple[IntArray, IntArray]:
+    """Per posting with room: `FEW` × room eligible unplaced workers (of its paired
+    prefectures, if `paired_only`), drawn at random."""
     force = market.force
     found_w, found_p, found_k = [], [], []
     want = FEW * market.room
     for block in eligible_blocks(force, market.config, market.open_singles(), accept=market.accept):
         if block.posts.size == 0:
             continue
-        ok = block.allowed & _paired_to(force, block.rows, block.posts)
-        ok &= (market.room[block.posts] > 0)[None, :]
+        ok = block.allowed & (market.room[block.posts] > 0)[None, :]
+        if paired_only:
+            ok &= _paired_to(force, block.rows, block.posts)
         key = np.where(ok, _random_key(block.rows[:, None], block.posts[None, :], salt), np.inf)
         m = int(want[block.posts].max(initial=0))
         if m == 0:
@@ -249,7 +255,7 @@ def _coordinator_lists(market: _Market, salt: int) -> tuple[IntArray, IntArray]:
     return worker[keep], posting[keep]
 
 
-def _group_lists(market: _Market, salt: int) -> tuple[IntArray, IntArray]:
+def _group_lists(market: _Market, salt: int, paired_only: bool) -> tuple[IntArray, IntArray]:
     """Groups on a posting's list: whole-group options of its paired prefectures, drawn
     with the same chance as a single worker (one draw per group and posting)."""
     force = market.force
@@ -259,7 +265,8 @@ def _group_lists(market: _Market, salt: int) -> tuple[IntArray, IntArray]:
         if market.placed[members[0]] or posts.size == 0:
             continue
         posts = posts[(market.room[posts] >= members.size)]
-        posts = posts[_paired_to(force, members[:1], posts)[0]]
+        if paired_only:
+            posts = posts[_paired_to(force, members[:1], posts)[0]]
         if posts.size == 0:
             continue
         # A group is listed where a random draw puts it among a posting's first few.

@@ -32,7 +32,7 @@ class LabourConfig:
     industry_weight: float = 0.15
     wage_weight: float = 0.1
     block_size: int = 1024
-    solver: str = "auto"
+    solver: str = "decompose"  # its flow relaxation is the LP the pricing solved
     time_limit: float = 20.0
     seed: int = 0
 

@@ -143,6 +143,10 @@ def feature_arrays(
         "meals": shape.of_posting(c.meals),
         "earmarked_for_worker": _earmarked(force, shape, c.earmarked),
         "employer_retention": shape.of_posting(employer_rate),
+        # Matching scores only eligible pairs (every certificate held, age in range); past
+        # placements did not always keep these rules, so the model learns their effect.
+        "certificate_missing": _certificate_missing(force, shape),
+        "outside_age_range": _outside_age_range(force, shape),
     }
 
 
@@ -151,7 +155,7 @@ FEATURES = (
     "industries_given", "cities_given", "with_group", "skill_share", "required_skills",
     "sector_experience", "industry_wish", "city_wish", "distance_1000km", "paired",
     "log_wage_ratio", "wage_thousands", "housing", "meals", "earmarked_for_worker",
-    "employer_retention",
+    "employer_retention", "certificate_missing", "outside_age_range",
 )  # fmt: skip
 
 
@@ -195,7 +199,7 @@ def grid_logit(
     logit = np.zeros((rows.size, posts.size))
     for name, values in arrays.items():
         beta = coefficients[name]
-        if values.shape == (rows.size, 1):
+        if values.shape == (1, 1) or values.shape == (rows.size, 1):
             by_worker = by_worker + beta * values
         elif values.shape == (1, posts.size):
             by_posting = by_posting + beta * values
@@ -227,6 +231,23 @@ def employer_rates(
     s = sums.reindex(keys).fillna(0.0).to_numpy(np.float64)
     n = counts.reindex(keys).fillna(0.0).to_numpy(np.float64)
     return np.asarray((s + prior * EMPLOYER_PRIOR_WEIGHT) / (n + EMPLOYER_PRIOR_WEIGHT))
+
+
+def _certificate_missing(force: Workforce, shape: PairShape) -> FloatArray:
+    if shape.grid:
+        return np.zeros((1, 1))  # grids are scored on eligible pairs only
+    held, required = force.certificate_matrices
+    needed = np.asarray(required.sum(axis=1), dtype=np.float64).ravel()[shape.posting]
+    return np.asarray(shape.overlap(held, required) < needed, dtype=np.float64)
+
+
+def _outside_age_range(force: Workforce, shape: PairShape) -> FloatArray:
+    if shape.grid:
+        return np.zeros((1, 1))  # grids are scored on eligible pairs only
+    age = force.workers["age"].to_numpy(np.float64)[shape.worker]
+    low = force.postings["min_age"].to_numpy(np.float64)[shape.posting]
+    high = force.postings["max_age"].to_numpy(np.float64)[shape.posting]
+    return np.asarray((age < low) | (age > high), dtype=np.float64)
 
 
 def _city_value(shape: PairShape, table: npt.ArrayLike, city: IntArray) -> FloatArray:
