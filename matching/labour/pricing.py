@@ -182,11 +182,16 @@ def price(
                 "full_bound": round(report.full_bound, 4),
                 "entered": entered,
                 "potential_passes": duals.iterations,
-                "lp_s": round(solved - started, 2),
-                "pricing_s": round(time.perf_counter() - solved, 2),
             }
         )
-        logger.info("labour pricing round %d: %s", report.rounds, report.history[-1])
+        # Seconds go to the log only: the summary must not change from run to run.
+        logger.info(
+            "labour pricing round %d: %s, LP %.1f s, pricing %.1f s",
+            report.rounds,
+            report.history[-1],
+            solved - started,
+            time.perf_counter() - solved,
+        )
         checkpoint()
         if entered == 0:
             report.converged = True
