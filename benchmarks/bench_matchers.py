@@ -99,6 +99,8 @@ def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
         "model": extra.retention_model and asdict(extra.retention_model),
         "solver": [asdict(solve) for solve in result.solves],
         "phase_s": dict(result.summary.timings_s),
+        # Eligible pairs, pairs priced, rounds, and whether the bound over all is proven.
+        "pricing": {k: v for k, v in extra.pricing.items() if k != "rounds_detail"},
         "modes": {"optimized": asdict(extra.optimized), "stable": asdict(extra.stable)},
     }
 

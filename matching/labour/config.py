@@ -12,31 +12,41 @@ from matching.errors import InvalidInputError, UnknownSolverError
 class LabourConfig:
     """Weights, candidate list lengths and solver settings.
 
-    An edge weight is `predicted retention × priority + city_weight × city wish +
-    industry_weight × industry wish + wage_weight × wage term`, where priority is
-    `1 + poor_bonus × registered poor + deep_village_bonus × deep-poverty village`.
-    Retention dominates: a placement that lasts is the goal.
+    Every eligible pair is scored; the engine sees the pairs column generation needs
+    (`matching.labour.pricing`). An edge weight is `predicted retention × priority +
+    city_weight × city wish + industry_weight × industry wish + wage_weight × wage term`,
+    where priority is `1 + poor_bonus × registered poor + deep_village_bonus ×
+    deep-poverty village`. Retention dominates: a placement that lasts is the goal.
     """
 
     near_km: float = 1000.0  # how far a worker unwilling to go far still goes
-    shortlist: int = 12  # postings per worker kept by the cheap pre-score
-    top_k: int = 6  # postings per worker handed to the engine
+    top_k: int = 6  # postings per worker (and options per group) kept from the scan
+    posting_top_factor: int = 2  # each posting keeps factor × positions + extra workers
+    posting_top_extra: int = 4
+    pricing_rounds: int = 30  # at most this many rounds of column generation
+    # Column generation stops early once its bound over every pair is this close (relative).
+    pricing_gap: float = 1e-3
+    engine_slack: float = 0.02  # the engine also sees pairs this close to a zero reduced cost
     poor_bonus: float = 0.5
     deep_village_bonus: float = 0.3
     city_weight: float = 0.15
     industry_weight: float = 0.15
     wage_weight: float = 0.1
-    block_size: int = 2048
-    solver: str = "auto"
-    time_limit: float = 90.0
+    block_size: int = 1024
+    solver: str = "decompose"  # its flow relaxation is the LP the pricing solved
+    time_limit: float = 20.0
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("shortlist", "top_k", "block_size"):
+        for name in ("top_k", "block_size", "posting_top_factor", "pricing_rounds"):
             if getattr(self, name) < 1:
                 raise InvalidInputError(f"{name} must be at least 1.", item=name)
-        if self.top_k > self.shortlist:
-            raise InvalidInputError("top_k must not exceed shortlist.", item="top_k")
+        if not 0 <= self.pricing_gap < 1:
+            raise InvalidInputError("pricing_gap must be in [0, 1).", item="pricing_gap")
+        if self.posting_top_extra < 0:
+            raise InvalidInputError(
+                "posting_top_extra must be non-negative.", item="posting_top_extra"
+            )
         for name in ("near_km", "poor_bonus", "deep_village_bonus", "city_weight",
                      "industry_weight", "wage_weight"):  # fmt: skip
             if getattr(self, name) < 0:

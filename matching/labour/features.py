@@ -1,10 +1,15 @@
 """Features of (worker, posting) pairs for the retention model; never gender.
 
-The same function builds the training rows (history placements) and the rows to score
-(candidate pairs), so the model sees identical definitions in both.
+One definition serves two shapes: aligned pairs (`worker[i]`, `posting[i]`) — the training
+rows from the placement history — and a grid of workers × postings, which the matcher
+scores block by block over every eligible pair. Each feature is a worker-side, a
+posting-side or a pair array that broadcasts to either shape, so the model sees the same
+definitions in training and in matching.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -16,96 +21,267 @@ from matching.scoring.outcome import check_no_forbidden_features
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# A posting whose employer has no placement history gets this prior retention rate
+# weight (pseudo-placements) when its own history is blended in.
+EMPLOYER_PRIOR_WEIGHT = 10.0
+
+
+@dataclass(frozen=True)
+class PairShape:
+    """Which pairs: aligned (`grid` False) or every worker × every posting (`grid` True)."""
+
+    worker: IntArray
+    posting: IntArray
+    grid: bool
+
+    def of_worker(self, values: npt.ArrayLike) -> FloatArray:
+        column = np.asarray(values, dtype=np.float64)[self.worker]
+        return column[:, None] if self.grid else column
+
+    def of_posting(self, values: npt.ArrayLike) -> FloatArray:
+        row = np.asarray(values, dtype=np.float64)[self.posting]
+        return row[None, :] if self.grid else row
+
+    def lookup(self, table: BoolArray, column: IntArray) -> FloatArray:
+        """table[worker, column[posting]], 0 where the posting's code has no column."""
+        col = column[self.posting]
+        known = col >= 0
+        if self.grid:
+            grid = np.zeros((self.worker.size, self.posting.size), dtype=np.float64)
+            grid[:, known] = table[self.worker][:, col[known]]
+            return grid
+        found = np.zeros(self.worker.size, dtype=np.float64)
+        found[known] = table[self.worker[known], col[known]]
+        return found
+
+    def overlap(self, held: sp.csr_matrix, required: sp.csr_matrix) -> FloatArray:
+        """How many required codes of the posting the worker holds."""
+        if self.grid:
+            return np.asarray((held[self.worker] @ required[self.posting].T).toarray(), np.float64)
+        both = held[self.worker].multiply(required[self.posting]).sum(axis=1)
+        return np.asarray(both, dtype=np.float64).ravel()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The workers' and postings' numeric columns the features read, computed once."""
+
+    age: FloatArray
+    expected_wage: FloatArray
+    education: FloatArray
+    registered_poor: FloatArray
+    willing_far: FloatArray
+    industries_given: FloatArray
+    cities_given: FloatArray
+    wage: FloatArray
+    skills_required: FloatArray
+    housing: FloatArray
+    meals: FloatArray
+    earmarked: BoolArray  # per posting: earmarked for some prefectures (not open to all)
+    distance_1000km: FloatArray  # workers × cities
+    paired: FloatArray  # workers × cities
+
+    @classmethod
+    def of(cls, force: Workforce) -> Columns:
+        w, p = force.workers, force.postings
+        return cls(
+            age=w["age"].to_numpy(np.float64),
+            expected_wage=np.maximum(w["expected_wage_yuan"].to_numpy(np.float64), 1.0),
+            education=_education(w),
+            registered_poor=w["registered_poor"].to_numpy(np.float64),
+            willing_far=w["willing_far"].to_numpy(np.float64),
+            industries_given=_given(w["intended_industry_codes"]),
+            cities_given=_given(w["intended_city_codes"]),
+            wage=p["wage_yuan_month"].to_numpy(np.float64),
+            skills_required=_counts(force.skill_matrices[1]),
+            housing=p["housing"].to_numpy(np.float64),
+            meals=p["meals"].to_numpy(np.float64),
+            earmarked=(p["earmarked_prefecture_codes"].fillna("").astype(str) != "").to_numpy(),
+            distance_1000km=force.home_to_city_km / 1000.0,
+            paired=force.paired[force.worker_prefecture].astype(np.float64),
+        )
+
+
+def feature_arrays(
+    force: Workforce,
+    shape: PairShape,
+    with_group: npt.ArrayLike,
+    employer_rate: FloatArray,
+    columns: Columns | None = None,
+) -> dict[str, FloatArray]:
+    """Every feature as a broadcastable array. `with_group` is per worker of the shape
+    (aligned: per pair); `employer_rate` per posting of `force` (its past retention)."""
+    c = Columns.of(force) if columns is None else columns
+    age_c = (shape.of_worker(c.age) - 35.0) / 10.0
+    wage = shape.of_posting(c.wage)
+    city = force.posting_city
+    skill_needed = shape.of_posting(c.skills_required)
+    group = np.asarray(with_group, dtype=np.float64)
+    return {
+        "age_c": age_c,
+        "age_c_squared": age_c**2,
+        "education_level": shape.of_worker(c.education),
+        "registered_poor": shape.of_worker(c.registered_poor),
+        "willing_far": shape.of_worker(c.willing_far),
+        "industries_given": shape.of_worker(c.industries_given),
+        "cities_given": shape.of_worker(c.cities_given),
+        "with_group": group[:, None] if shape.grid else group,
+        "skill_share": np.where(
+            skill_needed > 0, shape.overlap(*force.skill_matrices) / np.maximum(skill_needed, 1), 1
+        ),
+        "required_skills": skill_needed,
+        "sector_experience": shape.lookup(*force.sector_experience),
+        "industry_wish": shape.lookup(*force.industry_wish),
+        "city_wish": shape.lookup(force.city_wish, city),
+        "distance_1000km": _city_value(shape, c.distance_1000km, city),
+        "paired": _city_value(shape, c.paired, city),
+        "log_wage_ratio": np.clip(np.log(wage / shape.of_worker(c.expected_wage)), -0.5, 0.5),
+        "wage_thousands": wage / 1000.0,
+        "housing": shape.of_posting(c.housing),
+        "meals": shape.of_posting(c.meals),
+        "earmarked_for_worker": _earmarked(force, shape, c.earmarked),
+        "employer_retention": shape.of_posting(employer_rate),
+        # Matching scores only eligible pairs (every certificate held, age in range); past
+        # placements did not always keep these rules, so the model learns their effect.
+        "certificate_missing": _certificate_missing(force, shape),
+        "outside_age_range": _outside_age_range(force, shape),
+    }
+
+
+FEATURES = (
+    "age_c", "age_c_squared", "education_level", "registered_poor", "willing_far",
+    "industries_given", "cities_given", "with_group", "skill_share", "required_skills",
+    "sector_experience", "industry_wish", "city_wish", "distance_1000km", "paired",
+    "log_wage_ratio", "wage_thousands", "housing", "meals", "earmarked_for_worker",
+    "employer_retention", "certificate_missing", "outside_age_range",
+)  # fmt: skip
 
 
 def pair_features(
-    force: Workforce, worker: IntArray, posting: IntArray, with_group: npt.ArrayLike | None = None
+    force: Workforce,
+    worker: IntArray,
+    posting: IntArray,
+    with_group: npt.ArrayLike | None = None,
+    employer_rate: FloatArray | None = None,
 ) -> pd.DataFrame:
-    """One row per pair. `with_group`: 1 if fellow villagers go along (default: has a group)."""
-    w, p = force.workers, force.postings
-    age = w["age"].to_numpy(np.float64)[worker]
-    wage = p["wage_yuan_month"].to_numpy(np.float64)[posting]
-    expected = np.maximum(w["expected_wage_yuan"].to_numpy(np.float64)[worker], 1.0)
-    city = force.posting_city[posting]
+    """One row per aligned pair. `with_group`: 1 if fellow villagers go along (default: the
+    worker has a group); `employer_rate`: per posting (default: no history, the prior)."""
+    worker = np.asarray(worker, dtype=np.int64)
+    posting = np.asarray(posting, dtype=np.int64)
     group = (force.group_of_worker[worker] >= 0) if with_group is None else with_group
+    rate = no_history_rate(force) if employer_rate is None else employer_rate
+    arrays = feature_arrays(force, PairShape(worker, posting, grid=False), group, rate)
     features = pd.DataFrame(
-        {
-            "age": age,
-            "age_margin": np.minimum(
-                age - p["min_age"].to_numpy(np.float64)[posting],
-                p["max_age"].to_numpy(np.float64)[posting] - age,
-            ),
-            "education_level": _education(w)[worker],
-            "registered_poor": w["registered_poor"].to_numpy(np.int64)[worker],
-            "willing_far": w["willing_far"].to_numpy(np.int64)[worker],
-            "skill_share": _share(force, "skill", worker, posting),
-            "required_skills": _counts(force, "skill")[posting],
-            "certificates_ok": _share(force, "certificate", worker, posting) >= 1.0,
-            "distance_km": force.home_to_city_km[worker, city],
-            "wage": wage,
-            "wage_ratio": wage / expected,
-            "housing": p["housing"].to_numpy(np.int64)[posting],
-            "meals": p["meals"].to_numpy(np.int64)[posting],
-            "with_group": np.asarray(group, dtype=np.int64),
-            "paired": force.paired[force.worker_prefecture[worker], city],
-            "city_wish": force.city_wish[worker, city],
-            "industry_wish": industry_wish(force, worker, posting),
-            "industries_given": _given(w["intended_industry_codes"])[worker],
-            "cities_given": _given(w["intended_city_codes"])[worker],
-            "sector_experience": _lookup(*force.sector_experience, worker, posting),
-            "earmarked_for_worker": _earmarked(force, worker, posting),
-        }
-    )
-    features = features.astype(
-        {"certificates_ok": np.int64, "paired": np.int64, "city_wish": np.int64}
+        {k: np.broadcast_to(arrays[k], worker.shape).astype(np.float64) for k in FEATURES}
     )
     check_no_forbidden_features(features.columns)
     return features
+
+
+def grid_logit(
+    coefficients: dict[str, float],
+    intercept: float,
+    force: Workforce,
+    rows: IntArray,
+    posts: IntArray,
+    employer_rate: FloatArray,
+    columns: Columns | None = None,
+) -> FloatArray:
+    """The linear model's logit on every pair of workers `rows` × postings `posts`; group
+    members are scored as going with their fellow villagers."""
+    group = force.group_of_worker[rows] >= 0
+    shape = PairShape(rows, posts, grid=True)
+    arrays = feature_arrays(force, shape, group, employer_rate, columns)
+    by_worker = np.full((rows.size, 1), intercept)
+    by_posting = np.zeros((1, posts.size))
+    logit = np.zeros((rows.size, posts.size))
+    for name, values in arrays.items():
+        beta = coefficients[name]
+        if values.shape == (1, 1) or values.shape == (rows.size, 1):
+            by_worker = by_worker + beta * values
+        elif values.shape == (1, posts.size):
+            by_posting = by_posting + beta * values
+        else:
+            logit += beta * values
+    logit += by_worker
+    logit += by_posting
+    return logit
+
+
+def no_history_rate(force: Workforce) -> FloatArray:
+    """Employer retention for postings without any history: NaN-free, the neutral prior."""
+    return np.full(force.n_postings, NEUTRAL_RATE)
+
+
+NEUTRAL_RATE = 0.5
+
+
+def employer_rates(
+    employers: pd.Series, history_employers: pd.Series, retained: npt.ArrayLike, prior: float
+) -> FloatArray:
+    """Smoothed past retention of each employer in `employers`: (retained + prior × m) /
+    (placements + m). An employer never seen gets the prior."""
+    outcomes = pd.Series(np.asarray(retained, dtype=np.float64)).groupby(
+        np.asarray(history_employers, dtype=str)
+    )
+    sums, counts = outcomes.sum(), outcomes.count()
+    keys = np.asarray(employers, dtype=str)
+    s = sums.reindex(keys).fillna(0.0).to_numpy(np.float64)
+    n = counts.reindex(keys).fillna(0.0).to_numpy(np.float64)
+    return np.asarray((s + prior * EMPLOYER_PRIOR_WEIGHT) / (n + EMPLOYER_PRIOR_WEIGHT))
+
+
+def _certificate_missing(force: Workforce, shape: PairShape) -> FloatArray:
+    if shape.grid:
+        return np.zeros((1, 1))  # grids are scored on eligible pairs only
+    held, required = force.certificate_matrices
+    needed = np.asarray(required.sum(axis=1), dtype=np.float64).ravel()[shape.posting]
+    return np.asarray(shape.overlap(held, required) < needed, dtype=np.float64)
+
+
+def _outside_age_range(force: Workforce, shape: PairShape) -> FloatArray:
+    if shape.grid:
+        return np.zeros((1, 1))  # grids are scored on eligible pairs only
+    age = force.workers["age"].to_numpy(np.float64)[shape.worker]
+    low = force.postings["min_age"].to_numpy(np.float64)[shape.posting]
+    high = force.postings["max_age"].to_numpy(np.float64)[shape.posting]
+    return np.asarray((age < low) | (age > high), dtype=np.float64)
+
+
+def _city_value(shape: PairShape, table: npt.ArrayLike, city: IntArray) -> FloatArray:
+    """table[worker, city of posting] for a workers × cities table of numbers."""
+    values = np.asarray(table, dtype=np.float64)
+    col = city[shape.posting]
+    if shape.grid:
+        return np.asarray(values[shape.worker][:, col])
+    return np.asarray(values[shape.worker, col])
 
 
 def _education(workers: pd.DataFrame) -> FloatArray:
     return np.asarray(workers["education"].map(EDUCATION_LEVEL).fillna(2), dtype=np.float64)
 
 
-def _matrices(force: Workforce, kind: str) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    return force.skill_matrices if kind == "skill" else force.certificate_matrices
-
-
-def _counts(force: Workforce, kind: str) -> FloatArray:
-    return np.asarray(_matrices(force, kind)[1].sum(axis=1), dtype=np.float64).ravel()
-
-
-def _share(force: Workforce, kind: str, worker: IntArray, posting: IntArray) -> FloatArray:
-    """Share of the posting's required codes the worker has (1 when nothing is required)."""
-    has, required = _matrices(force, kind)
-    both = np.asarray(has[worker].multiply(required[posting]).sum(axis=1), dtype=np.float64)
-    needed = _counts(force, kind)[posting]
-    return np.where(needed > 0, both.ravel() / np.maximum(needed, 1.0), 1.0)
+def _counts(required: sp.csr_matrix) -> FloatArray:
+    return np.asarray(required.sum(axis=1), dtype=np.float64).ravel()
 
 
 def industry_wish(force: Workforce, worker: IntArray, posting: IntArray) -> IntArray:
     """1 if the posting's industry is explicitly among the worker's intended industries."""
-    return _lookup(*force.industry_wish, worker, posting)
+    wished = PairShape(worker, posting, grid=False).lookup(*force.industry_wish)
+    return wished.astype(np.int64)
 
 
-def _given(lists: pd.Series) -> IntArray:
-    return np.asarray(lists.fillna("").astype(str).str.len().to_numpy() > 0, dtype=np.int64)
+def _given(lists: pd.Series) -> FloatArray:
+    return np.asarray(lists.fillna("").astype(str).str.len().to_numpy() > 0, dtype=np.float64)
 
 
-def _earmarked(force: Workforce, worker: IntArray, posting: IntArray) -> IntArray:
+def _earmarked(force: Workforce, shape: PairShape, marked: BoolArray) -> FloatArray:
     """1 if the posting is earmarked (not open to all) and for the worker's prefecture."""
-    earmarked_any = force.postings["earmarked_prefecture_codes"].fillna("").astype(str) != ""
-    marked = earmarked_any.to_numpy()[posting]
-    for_me = force.earmarked[posting, force.worker_prefecture[worker]]
-    return np.asarray(marked & for_me, dtype=np.int64)
-
-
-def _lookup(
-    table: npt.NDArray[np.bool_], column: IntArray, worker: IntArray, posting: IntArray
-) -> IntArray:
-    """table[worker, column[posting]], 0 where the posting's code has no column."""
-    col = column[posting]
-    wished = np.zeros(worker.size, dtype=np.int64)
-    known = col >= 0
-    wished[known] = table[worker[known], col[known]]
-    return wished
+    prefecture = force.worker_prefecture[shape.worker]
+    if shape.grid:
+        for_me = force.earmarked[shape.posting][:, prefecture].T
+        return np.asarray(for_me & marked[shape.posting][None, :], dtype=np.float64)
+    for_me = force.earmarked[shape.posting, prefecture]
+    return np.asarray(for_me & marked[shape.posting], dtype=np.float64)

@@ -1,112 +1,71 @@
-"""The labour match end to end: shortlists, retention, weights, the engine, and stable mode."""
+"""The labour match end to end: every eligible pair priced, the engine, and stable mode."""
 
 from __future__ import annotations
 
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from matching.engine.duals import AssignmentDuals
 from matching.engine.problem import Problem
 from matching.engine.result import Result
 from matching.engine.solvers import solve
-from matching.engine.stable import TwoSidedMarket, deferred_acceptance
-from matching.labour.candidates import Shortlist, shortlist
 from matching.labour.config import LabourConfig
-from matching.labour.features import industry_wish, pair_features
-from matching.labour.rules import wage_term
+from matching.labour.model import RetentionFit
+from matching.labour.modes import compare_modes
+from matching.labour.pricing import PricedMarket, PricingReport, price
+from matching.labour.rules import RULES
 from matching.labour.tables import Workforce
-from matching.scoring.candidates import Candidates
-from matching.scoring.outcome import RetentionModel
+from matching.labour.weights import LabourEdges, Scorer
 
 logger = logging.getLogger(__name__)
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class LabourEdges:
-    """Edges handed to the engine, with the terms of their weights."""
-
-    worker: IntArray
-    posting: IntArray
-    retention: FloatArray
-    priority: FloatArray
-    city_wish: FloatArray
-    industry_wish: FloatArray
-    wage_term: FloatArray
-    weight: FloatArray
 
 
 @dataclass(frozen=True)
 class LabourRun:
     force: Workforce
     config: LabourConfig
-    shortlist: Shortlist
+    removed: IntArray  # workers × rules: postings each hard rule removed, in funnel order
+    has_eligible: npt.NDArray[np.bool_]  # per worker: a posting passes every rule
     edges: LabourEdges
     problem: Problem
     result: Result
+    pricing: PricingReport
+    duals: AssignmentDuals  # of the last restricted LP: posting and worker duals
+    modes: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
 
+    def rule_that_removed_most(self, worker: int) -> str:
+        return RULES[int(np.argmax(self.removed[worker]))]
 
-def priority(force: Workforce, config: LabourConfig, worker: IntArray) -> FloatArray:
-    """1 + bonuses for registered-poor households and deep-poverty villages."""
-    poor = force.workers["registered_poor"].to_numpy(np.float64)[worker]
-    deep = force.worker_village["deep_poverty"].to_numpy(np.float64)[worker]
-    return 1.0 + config.poor_bonus * poor + config.deep_village_bonus * deep
-
-
-def score_edges(
-    force: Workforce, config: LabourConfig, model: RetentionModel, pairs: Candidates
-) -> LabourEdges:
-    """Predicted retention and weight of every shortlisted pair, then the top k per worker."""
-    worker, posting = pairs.rows, pairs.cols
-    retention = (
-        model.retention(pair_features(force, worker, posting))
-        if worker.size
-        else np.zeros(0, dtype=np.float64)
-    )
-    expected = force.workers["expected_wage_yuan"].to_numpy(np.float64)[worker]
-    wage = wage_term(force.postings["wage_yuan_month"].to_numpy(np.float64)[posting], expected)
-    city = force.city_wish[worker, force.posting_city[posting]].astype(np.float64)
-    industry = industry_wish(force, worker, posting).astype(np.float64)
-    prio = priority(force, config, worker)
-    weight = (
-        retention * prio
-        + config.city_weight * city
-        + config.industry_weight * industry
-        + config.wage_weight * wage
-    )
-    edges = LabourEdges(worker, posting, retention, prio, city, industry, wage, weight)
-    return _top_k(force, edges, config.top_k)
+    def proven_gap(self) -> float:
+        """(bound over every eligible pair − objective) / max(1, |objective|)."""
+        objective = self.result.objective
+        return (self.pricing.full_bound - objective) / max(1.0, abs(objective))
 
 
-def _top_k(force: Workforce, edges: LabourEdges, k: int) -> LabourEdges:
-    """Keep each worker's k best postings; a group keeps the k best by its members' mean."""
-    group = force.group_of_worker[edges.worker]
-    key = np.where(group >= 0, force.n_workers + group, edges.worker)
-    mean = _group_mean(key, edges.posting, edges.weight)
-    order = np.lexsort((edges.posting, -mean, edges.worker))
-    rank = _rank(edges.worker[order])
-    keep = np.sort(order[rank < k])
-    return LabourEdges(*(np.asarray(getattr(edges, f))[keep] for f in edges.__dataclass_fields__))
-
-
-def _group_mean(key: IntArray, posting: IntArray, weight: FloatArray) -> FloatArray:
-    pair = key * (int(posting.max(initial=0)) + 1) + posting
-    unique, inverse = np.unique(pair, return_inverse=True)
-    sums = np.bincount(inverse, weights=weight, minlength=unique.size)
-    counts = np.bincount(inverse, minlength=unique.size)
-    return np.asarray(sums / counts)[inverse]
-
-
-def _rank(sorted_group: IntArray) -> IntArray:
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_group)) + 1]
-    first = np.repeat(starts, np.diff(np.r_[starts, sorted_group.size]))
-    return np.asarray(np.arange(sorted_group.size) - first, dtype=np.int64)
+def engine_edges(scorer: Scorer, market: PricedMarket) -> LabourEdges:
+    """The pairs the integer solve needs (see `PricedMarket.engine_columns`), with every
+    member's edge of the group options among them."""
+    columns, groups, options = market.columns, market.groups, market.options
+    pairs, chosen_options = market.engine_columns(scorer.config.engine_slack)
+    worker = [columns.worker[pairs]]
+    posting = [columns.posting[pairs]]
+    for g, j in zip(
+        groups.group[chosen_options].tolist(), groups.posting[chosen_options].tolist(), strict=True
+    ):
+        members = options.members[g]
+        worker.append(members)
+        posting.append(np.full(members.size, j, dtype=np.int64))
+    w, p = np.concatenate(worker), np.concatenate(posting)
+    order = np.lexsort((p, w))
+    return scorer.edges(w[order], p[order])
 
 
 def build_problem(force: Workforce, edges: LabourEdges) -> Problem:
@@ -129,37 +88,26 @@ def build_problem(force: Workforce, edges: LabourEdges) -> Problem:
     )
 
 
-def run_labour(force: Workforce, model: RetentionModel, config: LabourConfig) -> LabourRun:
+def run_labour(force: Workforce, fit: RetentionFit, config: LabourConfig) -> LabourRun:
+    """Price every eligible pair, solve on the priced pairs, compare with stable mode."""
     started = time.perf_counter()
-    short = shortlist(force, config)
-    listed = time.perf_counter()
-    edges = score_edges(force, config, model, short.pairs)
-    scored = time.perf_counter()
+    scorer = Scorer(force, config, fit.model, fit.employers.rates(force))
+    market = price(force, config, scorer)
+    priced = time.perf_counter()
+    edges = engine_edges(scorer, market)
     problem = build_problem(force, edges)
     result = solve(problem, solver=config.solver, time_limit=config.time_limit, seed=config.seed)
     solved = time.perf_counter()
     logger.info("labour: %s by %s, gap %.2g", result.status, result.solver, result.gap)
+    modes = compare_modes(force, edges, result.chosen)
+    compared = time.perf_counter()
     timings = {
-        "shortlist": listed - started,
-        "retention_and_weights": scored - listed,
-        "solve": solved - scored,
-        "total": solved - started,
+        "pricing": priced - started,
+        "solve": solved - priced,
+        "stable_mode": compared - solved,
+        "total": compared - started,
     }
-    return LabourRun(force, config, short, edges, problem, result, timings)
-
-
-def stable_market(force: Workforce, edges: LabourEdges) -> TwoSidedMarket:
-    """Workers rank by their own wishes and wage; postings rank by predicted retention."""
-    return TwoSidedMarket(
-        n_workers=force.n_workers,
-        capacity=force.postings["positions"].to_numpy(np.int64),
-        worker=edges.worker,
-        posting=edges.posting,
-        worker_score=edges.city_wish + edges.industry_wish + 2.0 * edges.wage_term,
-        posting_score=edges.retention,
-    )
-
-
-def stable_assignment(force: Workforce, edges: LabourEdges) -> IntArray:
-    """Edges chosen by worker-proposing deferred acceptance (groups are not kept together)."""
-    return deferred_acceptance(stable_market(force, edges))
+    return LabourRun(
+        force, config, market.removed, market.has_eligible, edges, problem, result,
+        market.report, market.duals, modes, timings,
+    )  # fmt: skip

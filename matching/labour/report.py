@@ -8,9 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matching.engine.stable import blocking_pairs
 from matching.explain import rounded, term
-from matching.labour.match import LabourRun, stable_assignment, stable_market
+from matching.labour.match import LabourRun
 from matching.outputs import MatchOutput
 
 IntArray = npt.NDArray[np.int64]
@@ -30,17 +29,28 @@ def build_match(run: LabourRun, model_report: dict[str, float] | None = None) ->
         "workers": run.force.n_workers,
         "postings": run.force.n_postings,
         "positions": int(run.force.postings["positions"].sum()),
-        **mode_figures(run, run.result.chosen, "optimized"),
+        **run.modes["optimized"],
         "solver": {
             "status": run.result.status,
             "solver": run.result.solver,
             "gap": run.result.gap if np.isfinite(run.result.gap) else None,
             "reason": run.result.reason,
         },
+        # Over every eligible pair, not only the engine's: see matching.labour.pricing.
+        "pricing": {
+            **run.pricing.as_dict(),
+            "objective": round(run.result.objective, 4),
+            "gap_to_full_bound": _rounded_gap(run.proven_gap()),
+        },
+        "modes": run.modes,
         "retention_model": model_report or {},
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
     }
     return LabourMatch(assignments, unassigned, explanations, summary, run)
+
+
+def _rounded_gap(gap: float) -> float | None:
+    return round(gap, 6) if np.isfinite(gap) else None
 
 
 def assignment_frame(run: LabourRun, chosen: IntArray) -> pd.DataFrame:
@@ -101,12 +111,12 @@ def unassigned_frame(run: LabourRun, assignments: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for worker in np.flatnonzero(~placed).tolist():
         worker_id = worker_ids[worker]
-        if not has_edge[worker]:
-            rule = run.shortlist.rule_that_removed_most(worker)
+        if not has_edge[worker] and not run.has_eligible[worker]:
+            rule = run.rule_that_removed_most(worker)
             funnel = dict(
                 zip(
                     ("city", "earmark", "age", "certificate"),
-                    run.shortlist.removed[worker].tolist(),
+                    run.removed[worker].tolist(),
                     strict=True,
                 )
             )
@@ -134,38 +144,3 @@ def unassigned_frame(run: LabourRun, assignments: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["worker_id", "reason", "explanation"])
-
-
-def mode_figures(run: LabourRun, chosen: IntArray, mode: str) -> dict[str, Any]:
-    """Placed workers, predicted retention, priority shares, blocking pairs, split groups."""
-    f, e = run.force, run.edges
-    worker = e.worker[chosen]
-    retention = e.retention[chosen]
-    poor = f.workers["registered_poor"].to_numpy()[worker]
-    group = f.group_of_worker[worker]
-    postings_of_group = (
-        pd.Series(e.posting[chosen][group >= 0]).groupby(group[group >= 0]).nunique()
-    )
-    placed_members = np.bincount(group[group >= 0], minlength=len(f.group_names))
-    sizes = np.bincount(f.group_of_worker[f.group_of_worker >= 0], minlength=len(f.group_names))
-    multi = np.zeros(len(f.group_names), dtype=bool)
-    multi[postings_of_group.index[postings_of_group > 1].to_numpy(np.int64)] = True
-    split = int((multi | ((placed_members > 0) & (placed_members < sizes))).sum())
-    return {
-        "mode": mode,
-        "workers_placed": int(chosen.size),
-        "registered_poor_placed": int(poor.sum()),
-        "expected_retained": round(float(retention.sum()), 2),
-        "mean_predicted_retention": round(float(retention.mean()), 4) if chosen.size else None,
-        "blocking_pairs": int(blocking_pairs(stable_market(f, e), chosen).size),
-        "groups_split": split,
-    }
-
-
-def compare_modes(run: LabourRun) -> dict[str, Any]:
-    """Optimized and stable (deferred acceptance) assignments on the same edges."""
-    stable = stable_assignment(run.force, run.edges)
-    return {
-        "optimized": mode_figures(run, run.result.chosen, "optimized"),
-        "stable": mode_figures(run, stable, "stable"),
-    }

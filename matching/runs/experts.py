@@ -76,7 +76,7 @@ def expert_result(
             SolveRecord.of(name, result)
             for name, result in zip(STAGE_NAMES, match.run.results, strict=True)
         ),
-        summary=_summary(match.summary, len(match.unassigned)),
+        summary=_summary(match.summary, len(match.unassigned), match.run),
         explanations=tuple(explanation(raw) for raw in match.explanations),
         assignments=match.assignments,
         unassigned=match.unassigned,
@@ -85,7 +85,7 @@ def expert_result(
     )
 
 
-def _summary(raw: dict[str, Any], unassigned: int) -> Summary:
+def _summary(raw: dict[str, Any], unassigned: int, run: ExpertRun) -> Summary:
     return Summary(
         market="experts",
         suppliers=int(raw["experts_available"]),
@@ -101,6 +101,10 @@ def _summary(raw: dict[str, Any], unassigned: int) -> Summary:
             coverage_any_priority=raw["coverage_any_priority"],
             coverage_no_priority=raw["coverage_no_priority"],
             pairs_kept_from_previous=int(raw["pairs_kept_from_previous"]),
+            pricing={
+                stage: report.as_dict()
+                for stage, report in zip(STAGE_NAMES, run.pricing, strict=True)
+            },
         ),
         timings_s=dict(raw.get("timings_s", {})),
     )

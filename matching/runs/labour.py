@@ -57,17 +57,17 @@ def run_labour_match(
     progress: ProgressListener | None = None,
     cancel: CancelToken | None = None,
 ) -> LabourResult:
-    """Train the retention model on the history, place workers in open postings, and
-    compare the optimized plan with stable (deferred acceptance) mode."""
+    """Train the retention model on the history, place workers in open postings (priced
+    over every eligible pair), and compare the plan with stable (deferred acceptance) mode."""
     config = config or LabourConfig()
     with run_control(progress, cancel):
         open_force, history = workforces(dataset, reference)
         report("labour: retention model")
-        model, quality = train_retention(history, dataset.placements, random_state=config.seed)
-        report("labour: shortlists, scores and the engine")
-        run = run_labour(open_force, model, config)
-        report("labour: explanations and stable mode")
-        match = build_match(run, quality.as_dict())
+        fit = train_retention(history, dataset.placements, random_state=config.seed)
+        report("labour: pricing every eligible pair, the engine and stable mode")
+        run = run_labour(open_force, fit, config)
+        report("labour: explanations")
+        match = build_match(run, fit.report.as_dict())
         modes = compare_modes(run)
         checkpoint()
     return labour_result(match, config, modes)
@@ -102,6 +102,7 @@ def _summary(match: LabourMatch, modes: dict[str, Any]) -> Summary:
             optimized=mode_figures(modes["optimized"]),
             stable=mode_figures(modes["stable"]),
             retention_model=retention_quality(raw.get("retention_model")),
+            pricing=dict(raw.get("pricing", {})),
         ),
         timings_s=dict(raw.get("timings_s", {})),
     )

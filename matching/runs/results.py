@@ -124,6 +124,9 @@ class ExpertFigures:
     coverage_any_priority: float | None
     coverage_no_priority: float | None
     pairs_kept_from_previous: int
+    # Per stage, over every eligible pair: eligible and priced pairs, rounds, the
+    # full-set bound and whether it is proven (see matching.experts.pricing).
+    pricing: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     market: Literal["experts"] = "experts"
 
 
@@ -159,6 +162,9 @@ class LabourFigures:
     optimized: ModeFigures
     stable: ModeFigures
     retention_model: RetentionQuality | None
+    # Over every eligible pair: eligible and priced pairs, rounds, the full-set bound,
+    # whether it is proven and the plan's gap to it (see matching.labour.pricing).
+    pricing: Mapping[str, Any] = field(default_factory=dict)
     market: Literal["labour"] = "labour"
 
 

@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.labour import LabourConfig, Workforce, compare_modes, match_labour
-from matching.labour.candidates import shortlist
+from matching.labour.eligible import eligible_pairs
 from matching.labour.features import pair_features
+from matching.labour.model import EmployerHistory, RetentionFit
 from matching.labour.rules import acceptable_cities
-from matching.scoring.outcome import RetentionModel
+from matching.scoring.outcome import LinearRetentionModel, calibration_report
 
 CITIES = pd.DataFrame(
     {"city_code": ["guangzhou", "shanghai"], "lat": [23.13, 31.23], "lon": [113.26, 121.47]}
@@ -55,12 +56,12 @@ def _force(workers: list[dict[str, Any]], postings: list[dict[str, Any]]) -> Wor
     )
 
 
-def _model(_: Workforce) -> RetentionModel:
+def _model(_: Workforce) -> RetentionFit:
     return _shared_model()
 
 
 @cache
-def _shared_model() -> RetentionModel:
+def _shared_model() -> RetentionFit:
     """A small model fitted once on random pairs of a toy market with a made-up outcome."""
     force = _force([{"age": a, "willing_far": a % 2} for a in range(18, 50)], [{}, {"housing": 0}])
     rng = np.random.default_rng(0)
@@ -68,7 +69,10 @@ def _shared_model() -> RetentionModel:
     posting = rng.integers(0, force.n_postings, 400)
     X = pair_features(force, worker, posting)
     y = (rng.random(400) < 0.3 + 0.4 * X["housing"]).astype(int)
-    return RetentionModel(max_iter=10, cv=2).fit(X, y)
+    model = LinearRetentionModel().fit(X, y)
+    report = calibration_report(y, model.retention(X))
+    no_history = EmployerHistory(pd.Series([], dtype=str), np.zeros(0, dtype=np.int64))
+    return RetentionFit(model, report, no_history)
 
 
 def _placed(match: Any) -> dict[str, str]:
@@ -107,10 +111,10 @@ def test_no_workers_or_no_postings() -> None:
 
 
 def test_posting_without_positions_is_no_candidate() -> None:
-    """A posting with 0 positions never enters a worker's shortlist."""
+    """A posting with 0 positions is no eligible pair for anyone."""
     force = _force([{}], [{"positions": 0}, {"positions": 1}])
-    short = shortlist(force, LabourConfig())
-    assert set(short.pairs.cols.tolist()) == {1}
+    _, posting = eligible_pairs(force, LabourConfig())
+    assert set(posting.tolist()) == {1}
 
 
 def test_earmark_and_age_rules() -> None:
@@ -174,7 +178,7 @@ def test_hard_rules_never_violated(seed: int) -> None:
         for _ in range(4)
     ]
     force = _force(workers, postings)
-    match = match_labour(force, _model(force), LabourConfig(top_k=3, shortlist=4))
+    match = match_labour(force, _model(force), LabourConfig(top_k=3))
     accept = acceptable_cities(force, LabourConfig())
     w_pos = {w: i for i, w in enumerate(force.workers["worker_id"])}
     p_pos = {p: i for i, p in enumerate(force.postings["posting_id"])}

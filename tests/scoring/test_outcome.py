@@ -9,6 +9,7 @@ from sklearn.base import clone
 
 from matching.errors import InvalidInputError
 from matching.scoring.outcome import (
+    LinearRetentionModel,
     RetentionModel,
     calibration_report,
     expected_calibration_error,
@@ -82,3 +83,19 @@ def test_report_fields() -> None:
     assert report.auc == 1.0
     assert report.brier_constant == pytest.approx(0.25)
     assert report.as_dict()["n"] == 4
+
+
+def test_linear_model_follows_estimator_conventions() -> None:
+    """fit returns self, clone works, the logit in feature units equals decision_function,
+    gender is refused and a single outcome is invalid input."""
+    X, y = _history(2000)
+    model = LinearRetentionModel()
+    assert model.fit(X, y) is model
+    assert clone(model).get_params() == model.get_params()
+    by_hand = X.to_numpy() @ np.array(list(model.coefficients().values())) + model.intercept_
+    assert np.allclose(by_hand, model.decision_function(X))
+    assert calibration_report(y, model.retention(X)).auc > 0.7
+    with pytest.raises(InvalidInputError):
+        LinearRetentionModel().fit(X.assign(gender=1), y)
+    with pytest.raises(InvalidInputError, match="only one outcome"):
+        LinearRetentionModel().fit(X, np.ones(len(y), dtype=int))

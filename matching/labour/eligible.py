@@ -1,0 +1,165 @@
+"""Every (worker, posting) pair that passes the hard rules, enumerated block by block.
+
+Workers are bucketed by (prefecture, acceptable cities): everyone in a bucket passes the
+city and earmark rules for the same postings, so a block spans a bucket's workers × the
+postings open to it — never the dense workers × postings matrix (200,000 × 10,000 at
+province scale). Age and certificate rules are evaluated inside the block.
+
+Fellow villagers go whole to one posting or not at all: `group_options` lists, per group,
+the postings every member may take and with room for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.labour.config import LabourConfig
+from matching.labour.rules import acceptable_cities, person_rules
+from matching.labour.tables import Workforce
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class EligibleBlock:
+    """Workers `rows` × postings `posts`; `allowed[i, j]`: the pair passes every rule.
+
+    `removed` counts, per worker, the postings each rule removed (city, earmark, age,
+    certificate, in funnel order).
+    """
+
+    rows: IntArray
+    posts: IntArray
+    allowed: BoolArray
+    removed: IntArray
+
+    def pairs(self) -> tuple[IntArray, IntArray]:
+        """The allowed pairs as (worker, posting) index arrays, row-major."""
+        i, j = np.nonzero(self.allowed)
+        return self.rows[i], self.posts[j]
+
+
+@dataclass(frozen=True)
+class GroupOptions:
+    """Per group (index into `Workforce.group_names`): its members and the postings it may
+    take whole. `removed` counts, per group, postings each rule removed."""
+
+    members: list[IntArray]
+    postings: list[IntArray]
+    removed: IntArray
+
+
+def worker_buckets(force: Workforce, accept: BoolArray, workers: IntArray) -> list[IntArray]:
+    """`workers` split by (prefecture, acceptable cities), each part in index order."""
+    if workers.size == 0:
+        return []
+    key = row_ids(np.column_stack((force.worker_prefecture[workers], accept[workers])))
+    order = np.argsort(key, kind="stable")
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    return [workers[part] for part in np.split(order, bounds)]
+
+
+def row_ids(table: npt.NDArray[np.integer]) -> IntArray:
+    """One id per distinct row, in sorted row order: a key that never overflows, however
+    many partner cities there are (a bit per city would past 62)."""
+    if table.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, ids = np.unique(table, axis=0, return_inverse=True)
+    return np.asarray(ids, dtype=np.int64).ravel()
+
+
+def open_postings(
+    force: Workforce, accept_row: BoolArray, prefecture: int
+) -> tuple[IntArray, int, int]:
+    """Postings passing city and earmark rules, and how many each of the two removed."""
+    in_city = accept_row[force.posting_city]
+    open_here = force.earmarked[:, prefecture]
+    # A posting with no positions is no candidate.
+    has_room = force.postings["positions"].to_numpy(np.int64) > 0
+    posts = np.flatnonzero(in_city & open_here & has_room).astype(np.int64)
+    return posts, int((~in_city).sum()), int((in_city & ~open_here).sum())
+
+
+def eligible_blocks(
+    force: Workforce,
+    config: LabourConfig,
+    workers: IntArray | None = None,
+    *,
+    accept: BoolArray | None = None,
+) -> Iterator[EligibleBlock]:
+    """Blocks of at most `config.block_size` workers (all, or `workers`) × their open postings."""
+    accept = acceptable_cities(force, config) if accept is None else accept
+    chosen = np.arange(force.n_workers, dtype=np.int64) if workers is None else workers
+    for bucket in worker_buckets(force, accept, chosen):
+        prefecture = int(force.worker_prefecture[bucket[0]])
+        posts, by_city, by_earmark = open_postings(force, accept[bucket[0]], prefecture)
+        for start in range(0, bucket.size, config.block_size):
+            rows = bucket[start : start + config.block_size]
+            removed = np.zeros((rows.size, 4), dtype=np.int64)
+            removed[:, 0], removed[:, 1] = by_city, by_earmark
+            if posts.size == 0:
+                allowed = np.zeros((rows.size, 0), dtype=bool)
+            else:
+                rules = person_rules(force, rows, posts)
+                removed[:, 2] = (~rules["age"]).sum(axis=1)
+                removed[:, 3] = (rules["age"] & ~rules["certificate"]).sum(axis=1)
+                allowed = rules["age"] & rules["certificate"]
+            yield EligibleBlock(rows, posts, allowed, removed)
+
+
+def eligible_pairs(
+    force: Workforce, config: LabourConfig, workers: IntArray | None = None
+) -> tuple[IntArray, IntArray]:
+    """All eligible (worker, posting) pairs, sorted by worker then posting. Small data only:
+    at province scale these are hundreds of millions of pairs."""
+    parts = [b.pairs() for b in eligible_blocks(force, config, workers)]
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    worker = np.concatenate([p[0] for p in parts])
+    posting = np.concatenate([p[1] for p in parts])
+    order = np.lexsort((posting, worker))
+    return worker[order], posting[order]
+
+
+def count_eligible(force: Workforce, config: LabourConfig) -> int:
+    """How many (worker, posting) pairs pass the hard rules."""
+    return sum(int(b.allowed.sum()) for b in eligible_blocks(force, config))
+
+
+def group_members(force: Workforce) -> list[IntArray]:
+    """Member indices of every group, in the order of `Workforce.group_names`."""
+    group = force.group_of_worker
+    order = np.argsort(group, kind="stable")
+    order = order[group[order] >= 0]
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    return [part.astype(np.int64) for part in np.split(order, bounds)] if order.size else []
+
+
+def group_options(
+    force: Workforce, config: LabourConfig, accept: BoolArray | None = None
+) -> GroupOptions:
+    """Postings every member of a group may take, with room for the whole group."""
+    accept = acceptable_cities(force, config) if accept is None else accept
+    members = group_members(force)
+    positions = force.postings["positions"].to_numpy(np.int64)
+    removed = np.zeros((len(members), 4), dtype=np.int64)
+    postings = []
+    for g, rows in enumerate(members):
+        city_ok = np.asarray(accept[rows].all(axis=0), dtype=bool)[force.posting_city]
+        open_ok = force.earmarked[:, force.worker_prefecture[rows]].all(axis=1)
+        posts = np.flatnonzero(city_ok & open_ok & (positions >= rows.size)).astype(np.int64)
+        removed[g, 0], removed[g, 1] = int((~city_ok).sum()), int((city_ok & ~open_ok).sum())
+        if posts.size:
+            rules = person_rules(force, rows, posts)
+            removed[g, 2] = int((~rules["age"]).any(axis=0).sum())
+            removed[g, 3] = int(
+                (rules["age"].all(axis=0) & ~rules["certificate"].all(axis=0)).sum()
+            )
+            posts = posts[(rules["age"] & rules["certificate"]).all(axis=0)]
+        postings.append(posts)
+    return GroupOptions(members, postings, removed)
