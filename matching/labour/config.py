@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.engine.solvers import SOLVER_NAMES
+from matching.engine.solvers import DEFAULT_WORK_LIMIT, SOLVER_NAMES
 from matching.errors import InvalidInputError, UnknownSolverError
 
 
@@ -34,7 +34,10 @@ class LabourConfig:
     wage_weight: float = 0.1
     block_size: int = 1024
     solver: str = "decompose"  # its flow relaxation is the LP the pricing solved
-    time_limit: float = 20.0
+    # Counted work of the engine solve (CP-SAT deterministic time): decides the answer.
+    work_limit: float = DEFAULT_WORK_LIMIT
+    # Seconds: a wall-clock safety stop only, reported as stopped_by when it fires.
+    time_limit: float = 600.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -51,8 +54,9 @@ class LabourConfig:
                      "industry_weight", "wage_weight"):  # fmt: skip
             if getattr(self, name) < 0:
                 raise InvalidInputError(f"{name} must be non-negative.", item=name)
-        if self.time_limit <= 0:
-            raise InvalidInputError("time_limit must be positive.", item="time_limit")
+        for name in ("time_limit", "work_limit"):
+            if not getattr(self, name) > 0:
+                raise InvalidInputError(f"{name} must be positive.", item=name)
         if self.solver not in SOLVER_NAMES:
             raise UnknownSolverError(
                 f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",

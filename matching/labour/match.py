@@ -96,7 +96,13 @@ def run_labour(force: Workforce, fit: RetentionFit, config: LabourConfig) -> Lab
     priced = time.perf_counter()
     edges = engine_edges(scorer, market)
     problem = build_problem(force, edges)
-    result = solve(problem, solver=config.solver, time_limit=config.time_limit, seed=config.seed)
+    result = solve(
+        problem,
+        solver=config.solver,
+        work_limit=config.work_limit,
+        time_limit=config.time_limit,
+        seed=config.seed,
+    )
     solved = time.perf_counter()
     logger.info("labour: %s by %s, gap %.2g", result.status, result.solver, result.gap)
     modes = compare_modes(force, edges, result.chosen)

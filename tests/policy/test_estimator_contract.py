@@ -33,7 +33,7 @@ from sklearn.utils.estimator_checks import (
 from sklearn.utils.validation import check_is_fitted
 
 import matching
-from matching.scoring.outcome import RetentionModel
+from matching.scoring.outcome import LinearRetentionModel, RetentionModel
 from matching.scoring.text import TextAffinity
 
 TEXTS = [
@@ -66,6 +66,11 @@ SAMPLES: dict[type, tuple[Callable[[], Any], Callable[[], tuple[Any, ...]], Answ
         TextAffinity,
         lambda: (TEXTS,),
         lambda fitted: sp.csr_matrix(fitted.transform(TEXTS)).toarray(),
+    ),
+    LinearRetentionModel: (
+        lambda: LinearRetentionModel(random_state=3),
+        _history,
+        lambda fitted: fitted.predict_proba(_history()[0]),
     ),
     RetentionModel: (
         lambda: RetentionModel(max_iter=15, cv=2, random_state=3),

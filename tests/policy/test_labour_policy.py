@@ -6,8 +6,8 @@ deep-poverty villages come first when everything else is equal; the comparison w
 deferred acceptance counts the groups that mode splits; gender never reaches the
 retention model, neither when it is trained nor when it predicts.
 
-The retention model is replaced by a stand-in that scores every pair alike (or by age,
-where a posting must prefer someone), so that only the policy decides.
+The retention model is replaced by a fitted stand-in that scores every pair alike (or by
+age, where a posting must prefer someone), so that only the policy decides.
 """
 
 from __future__ import annotations
@@ -21,21 +21,27 @@ import pytest
 from matching.data.reference import Reference, load_reference
 from matching.errors import InvalidInputError
 from matching.labour import LabourConfig, Workforce, compare_modes, match_labour
-from matching.scoring.outcome import RetentionModel
+from matching.labour.features import FEATURES
+from matching.labour.model import EmployerHistory, RetentionFit
+from matching.scoring.outcome import CalibrationReport, LinearRetentionModel, RetentionModel
 from matching.synth.generate import generate
 
 CITY = "shenzhen"
 
 
-class FlatRetention:
-    """Every pair equally likely to last, or slightly more for older workers."""
-
-    def __init__(self, by_age: bool = False) -> None:
-        self.by_age = by_age
-
-    def retention(self, X: pd.DataFrame) -> np.ndarray:
-        base = np.full(len(X), 0.6)
-        return base + 0.001 * X["age"].to_numpy(np.float64) if self.by_age else base
+def flat_retention(by_age: bool = False) -> RetentionFit:
+    """A fitted model whose every pair is equally likely to last (logit of 0.6), or
+    slightly more likely for older workers, with no employer history."""
+    model = LinearRetentionModel()
+    model.feature_names_in_ = np.asarray(FEATURES, dtype=object)
+    model.coef_ = np.where(np.asarray(FEATURES) == "age_c", 0.01 if by_age else 0.0, 0.0)
+    model.intercept_ = float(np.log(0.6 / 0.4))
+    model.classes_ = np.array([0, 1])
+    report = CalibrationReport(
+        n=0, base_rate=0.6, auc=0.5, brier=0.24, brier_constant=0.24, ece=0.0
+    )
+    history = EmployerHistory(pd.Series([], dtype=str), np.zeros(0, dtype=np.int64))
+    return RetentionFit(model, report, history)
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +118,8 @@ def _force(
     )
 
 
-def _placed(force: Workforce, model: FlatRetention) -> set[str]:
-    match = match_labour(force, model, LabourConfig(solver="cpsat"))  # type: ignore[arg-type]
+def _placed(force: Workforce, fit: RetentionFit) -> set[str]:
+    match = match_labour(force, fit, LabourConfig(solver="cpsat"))
     return set(match.assignments["worker_id"].astype(str))
 
 
@@ -125,7 +131,7 @@ def test_a_registered_poor_worker_wins_an_equal_contest(
     poor = 0 if poor_first else 1
     workers = _workers(templates, [{"registered_poor": int(i == poor)} for i in range(2)])
     force = _force(reference, workers, _postings(templates, [1]), _villages(templates, [0]))
-    assert _placed(force, FlatRetention()) == {f"W{poor}"}
+    assert _placed(force, flat_retention()) == {f"W{poor}"}
 
 
 @pytest.mark.parametrize("deep_first", [True, False])
@@ -137,7 +143,7 @@ def test_a_deep_poverty_village_wins_an_equal_contest(
     villages = _villages(templates, [int(i == deep) for i in range(2)])
     workers = _workers(templates, [{"village_id": f"V{i}"} for i in range(2)])
     force = _force(reference, workers, _postings(templates, [1]), villages)
-    assert _placed(force, FlatRetention()) == {f"W{deep}"}
+    assert _placed(force, flat_retention()) == {f"W{deep}"}
 
 
 def test_stable_mode_reports_the_group_it_splits(
@@ -154,7 +160,7 @@ def test_stable_mode_reports_the_group_it_splits(
         [{"group_id": "G1"}, {"group_id": "G1"}, {"age": 50}],
     )
     force = _force(reference, workers, _postings(templates, [2, 2]), _villages(templates, [0]))
-    match = match_labour(force, FlatRetention(by_age=True), LabourConfig(solver="cpsat"))  # type: ignore[arg-type]
+    match = match_labour(force, flat_retention(by_age=True), LabourConfig(solver="cpsat"))
     modes = compare_modes(match.run)
     assert modes["stable"]["groups_split"] == 1
     assert modes["stable"]["workers_placed"] == 3
@@ -169,20 +175,28 @@ def _history(n: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
     return X, (rng.random(n) < 0.6).astype(np.int64)
 
 
+MODELS = {
+    "linear": lambda: LinearRetentionModel(),
+    "boosted": lambda: RetentionModel(max_iter=10, cv=2),
+}
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
 @pytest.mark.parametrize("column", ["gender", "Sex", "性别"])
-def test_gender_is_refused_when_predicting(column: str) -> None:
+def test_gender_is_refused_when_predicting(column: str, kind: str) -> None:
     """A fitted retention model refuses a gender column at predict time, not only in fit."""
     X, y = _history()
-    model = RetentionModel(max_iter=10, cv=2).fit(X, y)
+    model = MODELS[kind]().fit(X, y)
     with_gender = X.assign(**{column: np.where(np.arange(len(X)) % 2, "男", "女")})
     for predict in (model.predict_proba, model.retention, model.predict):
         with pytest.raises(InvalidInputError, match=column):
             predict(with_gender)
 
 
+@pytest.mark.parametrize("kind", list(MODELS))
 @pytest.mark.parametrize("column", ["gender", "性别"])
-def test_gender_is_refused_when_training(column: str) -> None:
+def test_gender_is_refused_when_training(column: str, kind: str) -> None:
     """Training on a gender column is refused too."""
     X, y = _history()
     with pytest.raises(InvalidInputError, match=column):
-        RetentionModel(max_iter=10, cv=2).fit(X.assign(**{column: 1}), y)
+        MODELS[kind]().fit(X.assign(**{column: 1}), y)

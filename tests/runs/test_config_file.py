@@ -47,7 +47,8 @@ def test_unknown_solver_is_refused_when_the_config_is_built() -> None:
         ('[experts]\ntop_k = "12"\n', "top_k", "top_k must be a whole number"),
         ("[experts]\ntop_k = true\n", "top_k", "top_k must be a whole number"),
         ("[labour]\ntime_limit = -1\n", "time_limit", "time_limit must be positive"),
-        ("[labour]\ntop_k = 20\n", "top_k", "top_k must not exceed shortlist"),
+        ("[labour]\npricing_gap = 1.5\n", "pricing_gap", "pricing_gap must be in"),
+        ("[labour]\nwork_limit = 0\n", "work_limit", "work_limit must be positive"),
         ("[labour]\nseed = 1.5\n", "seed", "seed must be a whole number"),
     ],
 )

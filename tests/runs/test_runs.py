@@ -129,9 +129,9 @@ def test_progress_reports_the_phases_in_order(
     elapsed time that never goes back."""
     for (_, events), first in ((expert_run, "experts: "), (labour_run, "labour: ")):
         phases = [e.phase for e in events]
-        own = [p for p in dict.fromkeys(phases) if not p.startswith("solve: ")]
-        assert len(own) >= 2 and all(p.startswith(first) for p in own)
-        assert any(p.startswith("solve: ") for p in phases)
+        own = [p for p in dict.fromkeys(phases) if p.startswith(first)]
+        assert len(own) >= 2 and phases[0].startswith(first)
+        assert any(not p.startswith(first) for p in phases), "the engine reports too"
         elapsed = [e.elapsed_s for e in events]
         assert elapsed == sorted(elapsed)
 
