@@ -10,13 +10,12 @@ from matching.errors import InvalidInputError
 from matching.evaluation.experts import expert_outcomes, expert_plans
 from matching.evaluation.experts_churn import expert_churn
 from matching.evaluation.experts_setting import expert_setting
-from matching.evaluation.runner import Market
+from matching.evaluation.labour import labour_outcomes, labour_plans, retention_model_vs_truth
+from matching.evaluation.runner import Market, Measured
 from matching.experts import ExpertConfig
 
 
-def measure_experts(
-    dataset: Dataset, reference: Reference, seed: int
-) -> dict[str, Mapping[str, float]]:
+def measure_experts(dataset: Dataset, reference: Reference, seed: int) -> Measured:
     """Every expert policy's outcome under the truth, with its churn after one decline."""
     config = ExpertConfig(seed=seed)
     setting = expert_setting(dataset, reference, config)
@@ -27,7 +26,21 @@ def measure_experts(
         churn = expert_churn(dataset, reference, plan, seed=seed, config=config, setting=setting)
         figures["churn_after_decline"] = float(churn.pairs_moved)
         measured[name] = figures
-    return measured
+    return Measured(measured)
+
+
+def measure_labour(dataset: Dataset, reference: Reference, seed: int) -> Measured:
+    """Every labour policy's outcome under the truth, and the learned model against it."""
+    plans = labour_plans(dataset, reference, seed=seed)
+    measured = {name: _numbers(labour_outcomes(dataset, reference, plan).as_dict())
+                for name, plan in plans.items()}  # fmt: skip
+    model = retention_model_vs_truth(dataset, reference, plans["bangfu"], seed=seed)
+    return Measured(measured, {"retention_model_vs_truth": model.as_dict()})
+
+
+def _numbers(figures: Mapping[str, object]) -> dict[str, float]:
+    """The numeric figures (a policy's name is not a figure)."""
+    return {k: float(v) for k, v in figures.items() if isinstance(v, int | float)}
 
 
 EXPERTS = Market(
@@ -38,7 +51,15 @@ EXPERTS = Market(
     headline=("coverage_of_coverable", "priority_coverage_of_coverable", "mean_true_rating"),
 )
 
-MARKETS: dict[str, Market] = {"experts": EXPERTS}
+LABOUR = Market(
+    name="labour",
+    measure=measure_labour,
+    baselines=("hand_dispatch", "greedy_wage", "first_come"),
+    upper_bound="upper_bound",
+    headline=("retained", "poor_retained", "placed"),
+)
+
+MARKETS: dict[str, Market] = {"experts": EXPERTS, "labour": LABOUR}
 
 
 def market_specs(names: Iterable[str]) -> list[Market]:

@@ -19,18 +19,24 @@ from matching.evaluation.compare import Ratio, SetOutcomes, against_best_baselin
 
 
 @dataclass(frozen=True)
+class Measured:
+    """One data set measured: per policy its figures under the truth, and extra figures
+    about the data set (e.g. the learned model against the truth)."""
+
+    policies: Mapping[str, Mapping[str, float]]
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Market:
     """How to evaluate one market: its policies, how to measure a plan, what to compare."""
 
     name: str
-    # (dataset, reference, seed) -> policy name -> figures measured with the truth
-    measure: Callable[[Dataset, Reference, int], Mapping[str, Mapping[str, float]]]
+    measure: Callable[[Dataset, Reference, int], Measured]  # (dataset, reference, seed)
     baselines: tuple[str, ...]
     upper_bound: str
     # metrics compared with the baselines and the upper bound, in report order
     headline: tuple[str, ...]
-    # (dataset, reference, seed) -> extra figures (e.g. the learned model against the truth)
-    extras: Callable[[Dataset, Reference, int], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,8 @@ def _evaluate_market(
     for name, dataset in datasets:
         report(f"{market.name}: {name}")
         measured = market.measure(dataset, reference, seed)
-        sets.append(SetOutcomes(name, {p: dict(f) for p, f in measured.items()}))
-        if market.extras is not None:
-            extras[name] = market.extras(dataset, reference, seed)
+        sets.append(SetOutcomes(name, {p: dict(f) for p, f in measured.policies.items()}))
+        extras[name] = measured.extras
         checkpoint()
     return MarketEvaluation(market.name, tuple(sets), _ratios(sets, market, seed), extras)
 

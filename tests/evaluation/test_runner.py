@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -10,21 +9,20 @@ import pytest
 from matching.data.frames import Dataset
 from matching.data.reference import Reference, load_reference
 from matching.evaluation.plots import write_plots
-from matching.evaluation.runner import Market, evaluate
+from matching.evaluation.runner import Market, Measured, evaluate
 from matching.evaluation.tables import markdown
 
 
-def _toy_measure(
-    dataset: Dataset, reference: Reference, seed: int
-) -> Mapping[str, Mapping[str, float]]:
+def _toy_measure(dataset: Dataset, reference: Reference, seed: int) -> Measured:
     """Figures that depend on the data set's worker count, so each set differs."""
     n = float(len(dataset.workers))
-    return {
+    policies = {
         "bangfu": {"kept": 0.9 * n},
         "hand": {"kept": 0.6 * n},
         "wage": {"kept": 0.5 * n + seed},
         "upper_bound": {"kept": n},
     }
+    return Measured(policies, {"workers": n})
 
 
 TOY = Market("toy", _toy_measure, ("hand", "wage"), "upper_bound", ("kept",))
@@ -42,6 +40,7 @@ def test_every_policy_measured_on_every_set(toy_sets: list[tuple[str, Dataset]])
     assert [s.name for s in result.sets] == ["full", "cut"]
     assert set(result.sets[1].policies) == {"bangfu", "hand", "wage", "upper_bound"}
     assert result.sets[1].policies["bangfu"]["kept"] == pytest.approx(90.0)
+    assert result.extras["cut"] == {"workers": 100.0}
 
 
 def test_ratios_against_best_baseline_each_baseline_and_the_bound(
