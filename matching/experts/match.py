@@ -122,10 +122,9 @@ def pair_context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
     """Text vectors of needs and experts (fitted on both), for scoring pairs block by block."""
     profiles = tables.experts["profile_zh"].tolist()
     descriptions = tables.needs["description_zh"].tolist()
-    affinity = TextAffinity().fit([*profiles, *descriptions])
-    return PairContext(
-        tables, config, affinity.transform(descriptions), affinity.transform(profiles)
-    )
+    # One pass over the texts: fitting and vectorising both count every text's n-grams.
+    vectors = TextAffinity().fit_transform([*profiles, *descriptions])
+    return PairContext(tables, config, vectors[len(profiles) :], vectors[: len(profiles)])
 
 
 def _solve(

@@ -90,8 +90,10 @@ def solve_priced(
     guess = solve(restricted(problem, np.flatnonzero(member)), solver="greedy", seed=seed)
     closing = _could_beat(problem, member, prices, guess.objective)
     if 0 < closing.sum() <= MAX_CLOSING_EDGES:
+        # No new pricing round: the closing edges have reduced cost ≤ TOLERANCE, so the
+        # prices stay dual feasible for the larger set and its bound (computed from them
+        # over the new set) rises by at most TOLERANCE per closing edge.
         member |= closing
-        rounds, prices = _price(problem, member, rounds)
     limits = Limits(work_limit, time_limit)
     result = _solve_members(problem, member, part_of_edge, solver, limits, seed)
     return _with_full_bound(problem, member, start, prices, result, rounds)

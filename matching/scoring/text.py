@@ -46,7 +46,20 @@ class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def fit(self, texts: Iterable[str], y: Any = None) -> TextAffinity:
         """Learn the vocabulary and inverse document frequencies (`y` is ignored)."""
         del y
+        self._fit_vectors(_clean(texts))
+        return self
+
+    def fit_transform(self, texts: Iterable[str], y: Any = None, **_: Any) -> sp.csr_matrix:
+        """`fit(texts).transform(texts)` in one pass over the texts (n-grams counted once)."""
+        del y
         cleaned = _clean(texts)
+        vectors = self._fit_vectors(cleaned)
+        if vectors is None:
+            return sp.csr_matrix((len(cleaned), self.n_features_), dtype=np.float32)
+        return sp.csr_matrix(vectors, dtype=np.float32)
+
+    def _fit_vectors(self, cleaned: list[str]) -> sp.csr_matrix | None:
+        """Fit on `cleaned` and return their vectors (None when no text has a character)."""
         self.vectorizer_ = TfidfVectorizer(
             analyzer=self.analyzer,
             ngram_range=self.ngram_range,
@@ -58,10 +71,11 @@ class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         )
         # No text at all (no needs and no experts) is a valid input: every cosine is then 0.
         # scikit-learn refuses to fit an empty vocabulary, so it is left unfitted.
+        vectors = None
         if any(text.strip() for text in cleaned):
-            self.vectorizer_.fit(cleaned)
+            vectors = self.vectorizer_.fit_transform(cleaned)
         self.n_features_ = len(getattr(self.vectorizer_, "vocabulary_", {}))
-        return self
+        return vectors
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised sparse TF-IDF rows (float32), one per text."""

@@ -49,3 +49,15 @@ def test_no_texts_give_empty_rows() -> None:
     assert empty.transform(["", float("nan")]).shape == (2, 0)  # type: ignore[list-item]
     fitted = TextAffinity().fit(PROFILES)
     assert fitted.transform([]).shape == (0, fitted.n_features_)
+
+
+def test_fit_transform_gives_the_vectors_of_fit_then_transform() -> None:
+    """The one-pass fit_transform learns the same vocabulary and returns the same rows."""
+    texts = PROFILES + NEEDS
+    apart = TextAffinity().fit(texts).transform(texts)  # type: ignore[arg-type]
+    model = TextAffinity()
+    together = model.fit_transform(texts)  # type: ignore[arg-type]
+    assert together.shape == apart.shape and together.dtype == np.float32
+    assert (together != apart).nnz == 0
+    assert model.n_features_ == apart.shape[1] > 0
+    assert TextAffinity().fit_transform(["", " "]).shape == (2, 0)
