@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.engine.solvers import DEFAULT_WORK_LIMIT, SOLVER_NAMES
-from matching.errors import InvalidInputError, UnknownSolverError
+from matching.engine.solvers import DEFAULT_WORK_LIMIT, check_solver_settings
+from matching.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,4 @@ class LabourConfig:
                      "industry_weight", "wage_weight"):  # fmt: skip
             if getattr(self, name) < 0:
                 raise InvalidInputError(f"{name} must be non-negative.", item=name)
-        for name in ("time_limit", "work_limit"):
-            if not getattr(self, name) > 0:
-                raise InvalidInputError(f"{name} must be positive.", item=name)
-        if self.solver not in SOLVER_NAMES:
-            raise UnknownSolverError(
-                f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",
-                item="solver",
-            )
+        check_solver_settings(self.solver, self.work_limit, self.time_limit)

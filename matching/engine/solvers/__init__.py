@@ -81,6 +81,18 @@ def choose_solver(problem: Problem, name: str) -> str:
     return name
 
 
+def check_solver_settings(solver: str, work_limit: float, time_limit: float) -> None:
+    """Refuse, naming the field, a solver name or limit a matcher's config cannot use."""
+    for name, value in (("work_limit", work_limit), ("time_limit", time_limit)):
+        if not value > 0:
+            raise InvalidInputError(f"{name} must be positive.", item=name)
+    if solver not in SOLVER_NAMES:
+        raise UnknownSolverError(
+            f"unknown solver {solver!r}; choose one of {', '.join(SOLVER_NAMES)}.",
+            item="solver",
+        )
+
+
 def solve(
     problem: Problem,
     *,
@@ -167,6 +179,7 @@ __all__ = [
     "SolveOptions",
     "Solver",
     "check_result",
+    "check_solver_settings",
     "choose_solver",
     "solve",
 ]
