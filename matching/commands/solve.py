@@ -7,17 +7,14 @@ with the reason), 2 invalid input (one line on standard error naming the problem
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from functools import partial
 from pathlib import Path
-from types import TracebackType
 
 import click
-from tqdm import tqdm
 
 from matching.commands.atomic import atomic_file, check_file_target
-from matching.commands.progress import cancel_on_interrupt, in_worker
+from matching.commands.progress import StatusLine, cancel_on_interrupt, in_worker
 from matching.control import CancelToken, controlled
 from matching.engine.io import dump_solution, parse_problem
 from matching.engine.problem import Problem
@@ -101,7 +98,7 @@ def solve_command(
         problem = parse_problem(_read(problem_file))
         read_seconds = time.perf_counter() - started
         token = CancelToken()
-        with _ProgressBar(time_limit) as bar, cancel_on_interrupt(token), controlled(None, token):
+        with StatusLine() as status, cancel_on_interrupt(token), controlled(status, token):
             work = partial(
                 solve,
                 problem,
@@ -110,7 +107,7 @@ def solve_command(
                 time_limit=time_limit,
                 seed=seed,
             )
-            result = in_worker(partial(work, progress=bar.update))
+            result = in_worker(work)
     except InvalidInputError as error:
         # One line even when an id in the message holds a line break.
         message = "\\n".join(f"invalid problem {problem_file}: {error}".splitlines())
@@ -148,47 +145,6 @@ def _read(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         raise InvalidInputError(f"cannot read: {error.strerror}", item=path) from error
-
-
-class _ProgressBar:
-    """Elapsed time, best objective and bound on standard error, for solves over a second."""
-
-    def __init__(self, time_limit: float) -> None:
-        self._bar = tqdm(
-            total=round(time_limit),
-            unit="s",
-            delay=1.0,
-            file=sys.stderr,
-            leave=False,
-            bar_format="{desc} {bar} {n:.0f}/{total:.0f}s {postfix}",
-            desc="solving",
-        )
-        self._total = float(round(time_limit))
-        self._started = time.perf_counter()
-        self._done = threading.Event()
-        self._ticker = threading.Thread(target=self._tick, daemon=True)
-
-    def __enter__(self) -> _ProgressBar:
-        self._ticker.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._done.set()
-        self._ticker.join()
-        self._bar.close()
-
-    def _tick(self) -> None:
-        while not self._done.wait(1.0):
-            self._bar.n = min(time.perf_counter() - self._started, self._total)
-            self._bar.refresh()
-
-    def update(self, elapsed: float, objective: float, bound: float) -> None:
-        self._bar.set_postfix_str(f"best {objective:.6g}, bound {bound:.6g}", refresh=False)
 
 
 def format_summary(problem: Problem, result: Result, read_seconds: float) -> str:
