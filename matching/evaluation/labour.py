@@ -32,12 +32,12 @@ import pandas as pd
 
 from matching.data.dataset import Dataset
 from matching.data.reference import Reference
-from matching.engine.problem import Problem
 from matching.engine.solvers import solve
 from matching.evaluation.labour_truth import TruthGrid
 from matching.labour.baselines import BASELINES, run_baseline
 from matching.labour.config import LabourConfig
 from matching.labour.eligible import eligible_blocks
+from matching.labour.match import placement_problem
 from matching.labour.model import train_retention
 from matching.labour.pricing import price
 from matching.labour.rules import acceptable_cities, pre_score, wage_term
@@ -135,15 +135,7 @@ def upper_bound(
     truth = TruthGrid(dataset, force, prio if weighted else None)
     market = price(force, config, truth, relax_groups=True)
     columns = market.columns
-    problem = Problem.from_arrays(
-        supplier_ids=force.workers["worker_id"].astype(str).tolist(),
-        capacity=np.ones(force.n_workers, dtype=np.int64),
-        demand_ids=force.postings["posting_id"].astype(str).tolist(),
-        slots=force.postings["positions"].to_numpy(np.int64),
-        edge_supplier=columns.worker,
-        edge_demand=columns.posting,
-        weight=columns.weight,
-    )
+    problem = placement_problem(force, columns.worker, columns.posting, columns.weight)
     chosen = solve(problem, solver="flow").chosen
     worker, posting = columns.worker[chosen], columns.posting[chosen]
     sample = np.arange(0, worker.size, max(1, worker.size // 50))

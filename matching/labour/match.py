@@ -76,14 +76,25 @@ def build_problem(force: Workforce, edges: LabourEdges) -> Problem:
         group = int(force.group_of_worker[worker])
         if group >= 0:
             groups.setdefault(names[group], []).append(worker)
+    return placement_problem(force, edges.worker, edges.posting, edges.weight, groups)
+
+
+def placement_problem(
+    force: Workforce,
+    worker: IntArray,
+    posting: IntArray,
+    weight: npt.ArrayLike,
+    groups: dict[str, list[int]] | None = None,
+) -> Problem:
+    """Workers (capacity 1) to postings (positions as slots), one edge per (worker, posting)."""
     return Problem.from_arrays(
         supplier_ids=force.workers["worker_id"].astype(str).tolist(),
         capacity=np.ones(force.n_workers, dtype=np.int64),
         demand_ids=force.postings["posting_id"].astype(str).tolist(),
         slots=force.postings["positions"].to_numpy(np.int64),
-        edge_supplier=edges.worker,
-        edge_demand=edges.posting,
-        weight=edges.weight,
+        edge_supplier=worker,
+        edge_demand=posting,
+        weight=weight,
         groups=groups,
     )
 
