@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from matching.errors import BangfuError, InvalidInputError
+from matching.errors import InvalidInputError, SolverError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -91,16 +91,15 @@ def assignment_duals(
     network = _Network(capacity, slots, edge_supplier, edge_demand, edge_weight, placements)
     flows = network.solve()
     distance, iterations = _distances(network, flows)
-    sink, source = network.sink, network.source
+    sink = network.sink
     v = np.zeros(n_d, dtype=np.float64)
     reach = distance[network.demand_node : network.demand_node + n_d] < _UNREACHED
     if distance[sink] >= _UNREACHED:
-        raise BangfuError("the sink is unreachable in the residual graph; this is a bug")
+        raise SolverError("the sink is unreachable in the residual graph")
     v[reach] = (distance[sink] - distance[network.demand_node : network.demand_node + n_d])[
         reach
     ] / COST_SCALE
     v = np.maximum(v, 0.0)
-    del source
     edge_flow = flows[network.edge_arcs]
     placement_flow = flows[network.placement_arcs]
     u = smallest_supplier_duals(n_s, edge_supplier, edge_weight, v[edge_demand])
@@ -188,7 +187,7 @@ class _Network:
         supplies[self.source], supplies[self.sink] = self.total, -self.total
         flow.set_nodes_supplies(np.arange(self.n_nodes, dtype=np.int32), supplies)
         if flow.solve() != flow.OPTIMAL:
-            raise BangfuError("the relaxation's min-cost flow failed; this is a bug")
+            raise SolverError("the relaxation's min-cost flow failed")
         return np.asarray(flow.flows(arcs), dtype=np.int64)
 
 
@@ -210,7 +209,7 @@ def _distances(network: _Network, flows: IntArray) -> tuple[IntArray, int]:
     while changed.size:
         iterations += 1
         if iterations > network.n_nodes + 1:
-            raise BangfuError("negative cycle in an optimal flow's residual graph; a bug")
+            raise SolverError("negative cycle in an optimal flow's residual graph")
         arcs = _arcs_of(starts, changed)
         candidate = distance[tails[arcs]] + costs[arcs]
         before = distance.copy()
