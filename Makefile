@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy matching
+	$(BIN)/mypy matching api
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -1,0 +1,1 @@
+"""The assignments domain: routes, service functions, schemas, queries."""

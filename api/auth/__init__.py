@@ -1,0 +1,1 @@
+"""The auth domain: routes, service functions, schemas, queries."""

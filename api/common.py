@@ -1,0 +1,63 @@
+"""Shapes and helpers every domain package shares: pages, sorting, code lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from matching.errors import InvalidInputError
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+Limit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
+Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Sort = Annotated[
+    str | None, Query(description="a column name; prefix with '-' for descending order")
+]
+
+
+def split_codes(text: str | None) -> list[str]:
+    """The files' `;`-separated codes as a list (empty text = none)."""
+    return [code for code in (text or "").split(";") if code]
+
+
+def join_codes(codes: Sequence[str]) -> str:
+    for code in codes:
+        if not code or ";" in code or code != code.strip():
+            raise InvalidInputError(f"{code!r} is not a valid code.", item=code)
+    return ";".join(codes)
+
+
+def order_by(
+    query: Select[Any], model: type[Any], sort: str | None, allowed: Sequence[str]
+) -> Select[Any]:
+    """Sort by one allowed column (ties broken by the primary key, so pages are stable)."""
+    key = model.__mapper__.primary_key[0]
+    if not sort:
+        return query.order_by(key)
+    name = sort.removeprefix("-")
+    if name not in allowed:
+        raise InvalidInputError(f"sort: {name!r} is not one of {', '.join(allowed)}.", item="sort")
+    column = getattr(model, name)
+    return query.order_by(column.desc() if sort.startswith("-") else column, key)
+
+
+def paginate(
+    session: Session, query: Select[Any], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(session.scalars(query.limit(limit).offset(offset)))
+    return rows, int(total or 0)

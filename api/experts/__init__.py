@@ -1,0 +1,1 @@
+"""The experts domain: routes, service functions, schemas, queries."""

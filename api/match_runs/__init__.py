@@ -1,0 +1,1 @@
+"""The match_runs domain: routes, service functions, schemas, queries."""

@@ -1,0 +1,7 @@
+"""Routes of the match_runs domain (HTTP only: parse, call the service, shape the answer)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["match_runs"])

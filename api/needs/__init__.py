@@ -1,0 +1,1 @@
+"""The needs domain: routes, service functions, schemas, queries."""

@@ -1,0 +1,1 @@
+"""The postings domain: routes, service functions, schemas, queries."""

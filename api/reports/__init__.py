@@ -1,0 +1,1 @@
+"""The reports domain: routes, service functions, schemas, queries."""

@@ -1,0 +1,7 @@
+"""Routes of the reports domain (HTTP only: parse, call the service, shape the answer)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["reports"])

@@ -1,0 +1,1 @@
+"""The workers domain: routes, service functions, schemas, queries."""

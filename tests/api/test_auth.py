@@ -1,0 +1,120 @@
+"""Logging in, tokens, rate limits and the account admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth.security import create_token
+from api.settings import DEVELOPMENT_SECRET, Settings
+
+Login = Callable[[str], dict[str, str]]
+
+
+def test_login_gives_a_token_that_names_the_account(client: TestClient, login: Login) -> None:
+    me = client.get("/me", headers=login("county"))
+    assert me.status_code == 200
+    body = me.json()
+    assert body["role"] == "county"
+    assert body["role_label"] == "县级协调员"
+    assert body["county_code"] == "congjiang"
+    assert "password_hash" not in body
+
+
+def test_a_wrong_password_is_401_with_the_same_message_as_an_unknown_user(
+    client: TestClient,
+) -> None:
+    wrong = client.post("/auth/token", data={"username": "county", "password": "nope-nope-nope"})
+    unknown = client.post("/auth/token", data={"username": "nobody", "password": "nope-nope-nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+    assert wrong.json()["error"]["code"] == "unauthorized"
+
+
+def test_no_token_and_a_bad_token_are_401(client: TestClient) -> None:
+    assert client.get("/me").status_code == 401
+    bad = client.get("/me", headers={"Authorization": "Bearer not.a.token"})
+    assert bad.status_code == 401
+    assert bad.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_an_expired_token_is_refused(client: TestClient, settings: Settings) -> None:
+    token = create_token(1, "province", settings.secret_key, minutes=-1)
+    answer = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert "expired" in answer.json()["error"]["message"]
+
+
+def test_a_token_signed_with_another_key_is_refused(client: TestClient) -> None:
+    token = create_token(1, "province", "another-key-another-key-another-key", minutes=5)
+    assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_login_attempts_are_rate_limited(settings: Settings) -> None:
+    limited = settings.model_copy(update={"login_attempts": 3})
+    with TestClient(create_app(limited)) as client:
+        codes = [
+            client.post(
+                "/auth/token", data={"username": "county", "password": "wrong-wrong"}
+            ).status_code
+            for _ in range(4)
+        ]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_the_default_signing_key_is_refused_in_production() -> None:
+    with pytest.raises(ValueError, match="BANGFU_SECRET_KEY"):
+        Settings(environment="production", secret_key=DEVELOPMENT_SECRET, _env_file=None)  # type: ignore[call-arg]
+    Settings(environment="production", secret_key="x" * 40, _env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_province_creates_an_account_that_can_log_in(client: TestClient, login: Login) -> None:
+    created = client.post(
+        "/users",
+        headers=login("province"),
+        json={
+            "username": "weining-coordinator",
+            "password": "a-long-password",
+            "display_name_zh": "威宁县协调员",
+            "role": "county",
+            "county_code": "weining",
+        },
+    )
+    assert created.status_code == 201, created.text
+    token = client.post(
+        "/auth/token", data={"username": "weining-coordinator", "password": "a-long-password"}
+    )
+    assert token.status_code == 200
+
+
+def test_an_account_needs_the_scope_of_its_role(client: TestClient, login: Login) -> None:
+    answer = client.post(
+        "/users",
+        headers=login("province"),
+        json={
+            "username": "x-county",
+            "password": "a-long-password",
+            "display_name_zh": "某",
+            "role": "county",
+        },
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"] == [{"field": "county_code"}]
+
+
+@pytest.mark.parametrize("username", ["county", "expert", "city"])
+def test_only_the_province_manages_accounts(
+    client: TestClient, login: Login, username: str
+) -> None:
+    assert client.get("/users", headers=login(username)).status_code == 403
+
+
+def test_a_closed_account_cannot_use_its_token(client: TestClient, login: Login) -> None:
+    headers = login("county")
+    me = client.get("/me", headers=headers).json()
+    closed = client.patch(f"/users/{me['id']}", headers=login("province"), json={"active": False})
+    assert closed.status_code == 200
+    assert client.get("/me", headers=headers).status_code == 401
