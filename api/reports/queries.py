@@ -1,0 +1,205 @@
+"""The reports' SQL: counts grouped in the database, one row per group and flag pair.
+
+Each query returns rows keyed by the report's grouping (county, prefecture or city) and
+the two poverty flags (the village is a deep-poverty village; the county is a key
+county), so the service adds up "all", "deep-poverty villages" and "key counties" from
+one pass. Every query takes the caller's visibility condition from `api.policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from api.database.models import (
+    Assignment,
+    AssignmentState,
+    County,
+    MatchRun,
+    Need,
+    PartnerCity,
+    Placement,
+    Posting,
+    Prefecture,
+    Village,
+    Worker,
+)
+from api.policy import Principal, visible
+
+# The plan in force: what counts as an expert actually serving a need.
+COVERING_STATES = (AssignmentState.PUBLISHED, AssignmentState.ACCEPTED, AssignmentState.LOCKED)
+
+
+@dataclass(frozen=True)
+class GroupName:
+    code: str
+    name_zh: str
+    prefecture_code: str
+    prefecture_name_zh: str
+    key_county: bool | None
+
+
+def county_names(session: Session, principal: Principal) -> list[GroupName]:
+    """The counties that have villages the caller may see."""
+    query = (
+        select(County, Prefecture)
+        .join(Prefecture, County.prefecture_code == Prefecture.prefecture_code)
+        .where(
+            County.county_code.in_(select(Village.county_code).where(visible(principal, Village)))
+        )
+        .order_by(County.prefecture_code, County.county_code)
+    )
+    return [
+        GroupName(c.county_code, c.name_zh, p.prefecture_code, p.name_zh, c.deep_poverty)
+        for c, p in session.execute(query).tuples()
+    ]
+
+
+def prefecture_names(session: Session, principal: Principal) -> list[GroupName]:
+    """The prefectures that have villages the caller may see."""
+    codes = select(Village.prefecture_code).where(visible(principal, Village))
+    query = (
+        select(Prefecture)
+        .where(Prefecture.prefecture_code.in_(codes))
+        .order_by(Prefecture.prefecture_code)
+    )
+    return [
+        GroupName(p.prefecture_code, p.name_zh, p.prefecture_code, p.name_zh, None)
+        for p in session.scalars(query)
+    ]
+
+
+def city_names(session: Session) -> list[tuple[str, str]]:
+    query = select(PartnerCity.city_code, PartnerCity.name_zh).order_by(PartnerCity.city_code)
+    return [(code, name) for code, name in session.execute(query).tuples()]
+
+
+def coverage_counts(
+    session: Session, principal: Principal, by: str, period: str | None
+) -> Sequence[Row[Any]]:
+    """Per (group, deep-poverty village, key county): open needs, covered, days."""
+    served = (
+        select(
+            Assignment.need_id,
+            func.coalesce(func.sum(Assignment.days), 0).label("days"),
+        )
+        .where(Assignment.market == "experts", Assignment.state.in_(COVERING_STATES))
+        .group_by(Assignment.need_id)
+        .subquery()
+    )
+    assigned = case(
+        (served.c.days > Need.days_needed, Need.days_needed),
+        else_=func.coalesce(served.c.days, 0),
+    )
+    key = Village.county_code if by == "county" else Village.prefecture_code
+    query = (
+        select(
+            key.label("code"),
+            Village.deep_poverty.label("deep_village"),
+            County.deep_poverty.label("key_county"),
+            func.count(Need.need_id).label("open_needs"),
+            func.count(served.c.need_id).label("covered_needs"),
+            func.coalesce(func.sum(Need.days_needed), 0).label("days_needed"),
+            func.coalesce(func.sum(assigned), 0).label("days_assigned"),
+        )
+        .select_from(Need)
+        .join(Village, Need.village_id == Village.village_id)
+        .join(County, Village.county_code == County.county_code)
+        .outerjoin(served, served.c.need_id == Need.need_id)
+        .where(Need.status == "open", visible(principal, Need), _period(Need.period, period))
+        .group_by(key, Village.deep_poverty, County.deep_poverty)
+    )
+    return session.execute(query).all()
+
+
+def _period(column: Any, period: str | None) -> ColumnElement[bool]:
+    return true() if period is None else column == period
+
+
+def placement_counts(
+    session: Session, principal: Principal, by: str, period: str | None
+) -> Sequence[Row[Any]]:
+    """Per (group, flags, source, six-month outcome): hires.
+
+    Hires are the placements on record plus the labour assignments a city confirmed; a
+    confirmed hire that already has its placement row is counted once.
+    """
+    recorded = select(
+        Placement.worker_id,
+        Placement.posting_id,
+        Placement.retained_6m.label("retained"),
+        literal("placement").label("source"),
+    )
+    has_placement = exists().where(
+        and_(
+            Placement.worker_id == Assignment.worker_id,
+            Placement.posting_id == Assignment.posting_id,
+        )
+    )
+    confirmed = select(
+        Assignment.worker_id,
+        Assignment.posting_id,
+        literal(None).label("retained"),
+        literal("confirmed").label("source"),
+    ).where(
+        Assignment.market == "labour",
+        Assignment.state == AssignmentState.ACCEPTED,
+        ~has_placement,
+    )
+    hires = union_all(recorded, confirmed).subquery()
+    key = Posting.partner_city_code if by == "city" else Village.prefecture_code
+    query = (
+        select(
+            key.label("code"),
+            Village.deep_poverty.label("deep_village"),
+            County.deep_poverty.label("key_county"),
+            hires.c.source,
+            hires.c.retained,
+            func.count().label("hires"),
+        )
+        .select_from(hires)
+        .join(Worker, Worker.worker_id == hires.c.worker_id)
+        .join(Village, Worker.village_id == Village.village_id)
+        .join(County, Village.county_code == County.county_code)
+        .join(Posting, Posting.posting_id == hires.c.posting_id)
+        .where(visible(principal, Worker), _period(Posting.period, period))
+        .group_by(key, Village.deep_poverty, County.deep_poverty, hires.c.source, hires.c.retained)
+    )
+    return session.execute(query).all()
+
+
+def run_filters(
+    principal: Principal,
+    market: str | None,
+    scope_kind: str | None,
+    scope_code: str | None,
+    state: str | None,
+) -> list[ColumnElement[bool]]:
+    wanted = {
+        MatchRun.market: market,
+        MatchRun.scope_kind: scope_kind,
+        MatchRun.scope_code: scope_code,
+        MatchRun.state: state,
+    }
+    conditions = [column == value for column, value in wanted.items() if value is not None]
+    return [visible(principal, MatchRun), *conditions]
+
+
+def runs_for_summary(session: Session, filters: list[ColumnElement[bool]]) -> list[MatchRun]:
+    query = select(MatchRun).where(*filters).order_by(MatchRun.created_at, MatchRun.id)
+    return list(session.scalars(query))
