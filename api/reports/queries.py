@@ -66,7 +66,7 @@ def county_names(session: Session, principal: Principal) -> list[GroupName]:
     )
     return [
         GroupName(c.county_code, c.name_zh, p.prefecture_code, p.name_zh, c.deep_poverty)
-        for c, p in session.execute(query).tuples()
+        for c, p in session.execute(query)
     ]
 
 
@@ -86,7 +86,7 @@ def prefecture_names(session: Session, principal: Principal) -> list[GroupName]:
 
 def city_names(session: Session) -> list[tuple[str, str]]:
     query = select(PartnerCity.city_code, PartnerCity.name_zh).order_by(PartnerCity.city_code)
-    return [(code, name) for code, name in session.execute(query).tuples()]
+    return [(code, name) for code, name in session.execute(query)]
 
 
 def coverage_counts(
