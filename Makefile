@@ -1,9 +1,12 @@
-# Two entry points, as the README says: `make run` and `make test`.
+# Two entry points, as the README says: `make run` (the service with its demo data and
+# accounts, on a SQLite file under var/) and `make test`.
 # Each creates the virtual environment when it is missing or stale.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint typecheck unit bench clean
 
@@ -14,10 +17,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/bangfu solve data/examples/village_experts.json --summary
-	@echo
-	@echo "bangfu is installed in $(BIN)/bangfu; to have it on the PATH:"
-	@echo "    source $(BIN)/activate    (then: bangfu --help, bangfu match experts --data data/demo --out out/experts)"
+	@echo "bangfu is installed in $(BIN)/bangfu (source $(BIN)/activate to have it on the PATH)"
+	$(BIN)/bangfu serve --demo --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check matching api tests benchmarks

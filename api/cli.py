@@ -7,6 +7,7 @@ from matching.commands.cli import main as core
 
 SERVICE_COMMANDS: dict[str, str] = {
     "db": "api.commands:db_group",
+    "serve": "api.serve:serve_command",
 }
 
 main = LazyGroup(
@@ -16,3 +17,6 @@ main = LazyGroup(
     params=core.params,
     help=core.help,
 )
+
+if __name__ == "__main__":  # `python -m api.cli worker`: how the server starts its worker
+    main()
