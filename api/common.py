@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
-from pydantic import BaseModel
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +23,24 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# Row ids are 32-bit integers in the database (PostgreSQL INTEGER): a larger id is bad
+# input (422), never a database error (500).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a row id")]
 Limit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
 Offset = Annotated[int, Query(ge=0, description="rows to skip")]
 Sort = Annotated[
     str | None, Query(description="a column name; prefix with '-' for descending order")
 ]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back the stored UTC times without their zone; say it, as RFC 3339 wants."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# A moment in an answer: always with its zone (`…+00:00`), on every database.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def split_codes(text: str | None) -> list[str]:

@@ -12,6 +12,7 @@ from api.auth import service
 from api.auth.ratelimit import LoginLimiter
 from api.auth.schemas import TokenOut, UserCreate, UserOut, UserUpdate
 from api.auth.security import create_token
+from api.common import RowId
 from api.database.models import ROLE_LABELS, Role, User
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.policy import require_role
@@ -74,7 +75,7 @@ def create_user(principal: PrincipalDep, session: SessionDep, data: UserCreate) 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change or close an account")
 def update_user(
-    principal: PrincipalDep, session: SessionDep, user_id: int, data: UserUpdate
+    principal: PrincipalDep, session: SessionDep, user_id: RowId, data: UserUpdate
 ) -> UserOut:
     require_role(principal, Role.PROVINCE)
     return user_out(service.update_user(session, principal, user_id, data))

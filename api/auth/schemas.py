@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.common import UtcDateTime
 from api.database.models import Role
 
 
@@ -25,7 +24,7 @@ class UserOut(BaseModel):
     expert_id: str | None
     city_code: str | None
     active: bool
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class UserCreate(BaseModel):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.common import Page
+from api.common import Page, UtcDateTime
 
 CoverageGrouping = Literal["county", "prefecture"]
 PlacementGrouping = Literal["city", "prefecture"]
@@ -97,11 +96,11 @@ class RunHistoryItem(BaseModel):
     bound: float | None
     gap: float | None
     attempts: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     duration_seconds: float | None
-    published_at: datetime | None
+    published_at: UtcDateTime | None
 
 
 class RunHistoryPage(Page[RunHistoryItem]):
@@ -121,7 +120,7 @@ class RunSummaryRow(BaseModel):
     max_duration_seconds: float | None
     mean_gap: float | None
     last_objective: float | None = Field(description="objective of the latest run with one")
-    last_created_at: datetime
+    last_created_at: UtcDateTime
 
 
 class RunSummaryReport(BaseModel):
