@@ -131,11 +131,21 @@ def banner(url: str, database_url: str, accounts: list[DemoAccount], worker: int
     help="Load the demo data set (unless data is loaded) and create one account per role.",
 )
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (each with its own connection pool; use PostgreSQL for more than 1).",
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+@click.option(
     "--database-url",
     default=None,
     help="SQLAlchemy URL (default: the BANGFU_DATABASE_URL setting, else var/bangfu.sqlite3).",
 )
-def serve_command(host: str, port: int, demo: bool, database_url: str | None) -> None:
+def serve_command(
+    host: str, port: int, demo: bool, workers: int, access_log: bool, database_url: str | None
+) -> None:
     """Migrate the database and start the API (and its match-run worker).
 
     The API documentation, with a log-in button, is at /docs. Exit status 0 after Ctrl-C
@@ -143,10 +153,6 @@ def serve_command(host: str, port: int, demo: bool, database_url: str | None) ->
 
     Example: bangfu serve --demo
     """
-    import uvicorn
-
-    from api.app import create_app
-
     settings = _settings(database_url)
     if demo and settings.environment == "production":
         raise click.UsageError("--demo prints its passwords: it is for development only.")
@@ -161,4 +167,26 @@ def serve_command(host: str, port: int, demo: bool, database_url: str | None) ->
         click.echo(banner(f"http://{host}:{port}", settings.database_url, accounts, pid))
         # uvicorn re-raises Ctrl-C after a clean shut-down; stopping is not an error.
         with suppress(KeyboardInterrupt):
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            run_server(settings, host, port, workers, access_log)
+
+
+def run_server(settings: Settings, host: str, port: int, workers: int, access_log: bool) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    if workers == 1:
+        app = create_app(settings)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
+        return
+    # Each process builds its own app from the settings, so it needs the URL in them too.
+    os.environ["BANGFU_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+    )

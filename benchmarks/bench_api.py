@@ -1,0 +1,244 @@
+"""Service benchmarks against a real server on 127.0.0.1 with PostgreSQL (on demand).
+
+    python -m benchmarks.bench_api [load] [assignments] [uploads] \\
+        [--server postgresql://postgres@127.0.0.1:5432] [--database bangfu_bench_api] \\
+        [--data /work/datasets/province-1] [--seconds 20] [--concurrency 32] [--workers 1]
+
+- load: a fresh database, `bangfu db load` of the province data set timed (target < 2 min),
+  then the same directory again (idempotent: no row changes).
+- assignments: `GET /me/assignments` by many experts for a fixed time through keep-alive
+  connections (target >= 300 requests/s with p99 < 100 ms on 2 cores).
+- uploads: 50 concurrent `POST /postings/upload` of 200 rows each, then the same 50 files
+  again; every row must be stored exactly once.
+
+The server is `bangfu serve` in a subprocess (no embedded worker, no access log); the
+load generator runs in this process, on the same machine. Results go to
+benchmarks/results/api-latest.json. Generate the data set first if it is missing:
+`bangfu generate --scale province --seed 1 --out /work/datasets/province-1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from api.database import make_engine
+from api.database.models import Posting, Village
+from benchmarks import bench_api_http as http
+from benchmarks import bench_api_seed as seed_module
+
+RESULTS = Path(__file__).with_name("results") / "api-latest.json"
+ROOT = Path(__file__).resolve().parents[1]
+UPLOADS, UPLOAD_ROWS = 50, 200
+BENCHMARKS = ("load", "assignments", "uploads")
+
+
+def database_url(server: str, name: str) -> str:
+    url = make_url(server).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def recreate_database(server: str, name: str) -> None:
+    admin = create_engine(database_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    admin.dispose()
+
+
+def bangfu(*arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "api.cli", *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+
+
+def bench_load(url: str, data: Path) -> dict[str, Any]:
+    """The province data set into an empty database, then once more."""
+    figures: dict[str, Any] = {}
+    for label in ("first_load_s", "second_load_s"):
+        started = time.perf_counter()
+        done = bangfu("db", "load", "--database-url", url, str(data))
+        figures[label] = round(time.perf_counter() - started, 1)
+        figures[label.replace("_s", "_report")] = done.stderr.strip().splitlines()[-1]
+    return figures
+
+
+def is_loaded(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.scalar(select(func.count()).select_from(Village)))
+    except Exception:  # no tables yet
+        return False
+    finally:
+        engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, workers: int) -> Iterator[str]:
+    """`bangfu serve` on a free port until the block ends; yields its base URL."""
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "BANGFU_EMBEDDED_WORKER": "false",
+        "BANGFU_LOGIN_ATTEMPTS": "100000",
+    }
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+    command += ["--database-url", url, "--workers", str(workers), "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the server ended before it answered")
+        try:
+            if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer within 120 s")
+
+
+async def _tokens(base: str, usernames: list[str]) -> list[dict[str, str]]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        return [await http.log_in(client, name, seed_module.PASSWORD) for name in usernames]
+
+
+def bench_assignments(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    seeded = seed_module.seed(url, experts=args.experts, per_expert=4)
+    with server(url, args.workers) as base:
+        tokens = asyncio.run(_tokens(base, seeded.experts))
+        figures = asyncio.run(
+            http.load(base, "/me/assignments", tokens, args.concurrency, args.seconds, warmup=3)
+        )
+    return {
+        "experts": len(seeded.experts),
+        "concurrency": args.concurrency,
+        "server_workers": args.workers,
+        **asdict(figures),
+    }
+
+
+def _sample_postings(url: str) -> list[dict[str, Any]]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Posting).order_by(Posting.posting_id).limit(400))
+        sample = [dict(row._mapping) for row in rows]
+    engine.dispose()
+    return sample
+
+
+def _stored(url: str, tag: str) -> tuple[int, int]:
+    """Postings with the run's references, and the most copies of any one reference."""
+    engine = make_engine(url)
+    mine = Posting.city_reference.like(f"{tag}-%")
+    per_reference = (
+        select(func.count().label("copies"))
+        .where(mine)
+        .group_by(Posting.partner_city_code, Posting.city_reference)
+        .subquery()
+    )
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).where(mine)) or 0
+        most = connection.scalar(select(func.max(per_reference.c.copies))) or 0
+    engine.dispose()
+    return int(total), int(most)
+
+
+def bench_uploads(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    seed_module.seed(url, experts=0, per_expert=0)
+    tag = f"BENCH{int(time.time())}"
+    sample = _sample_postings(url)
+    cities = sorted({row["partner_city_code"] for row in sample})
+    files = [
+        (cities[n % len(cities)], http.posting_file(tag, n, UPLOAD_ROWS, sample))
+        for n in range(UPLOADS)
+    ]
+    with server(url, args.workers) as base:
+        headers = asyncio.run(_tokens(base, [seed_module.PROVINCE]))[0]
+        if not asyncio.run(http.upload_route_exists(base, headers)):
+            print("uploads: skipped, POST /postings/upload answers 404 (not in this build)")
+            return {"skipped": "POST /postings/upload answers 404"}
+        first, failed = asyncio.run(http.upload_all(base, headers, files, UPLOAD_ROWS))
+        stored_first = _stored(url, tag)
+        again, failed_again = asyncio.run(http.upload_all(base, headers, files, UPLOAD_ROWS))
+        stored_again = _stored(url, tag)
+    expected = UPLOADS * UPLOAD_ROWS
+    return {
+        "first": asdict(first),
+        "again": asdict(again),
+        "expected_rows": expected,
+        "stored_after_first": stored_first[0],
+        "stored_after_again": stored_again[0],
+        "most_copies_of_one_reference": max(stored_first[1], stored_again[1]),
+        "exactly_once": stored_first == stored_again == (expected, 1),
+        "failures": (failed + failed_again)[:5],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "benchmarks", nargs="*", metavar="BENCHMARK", help="load, assignments, uploads"
+    )
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="bangfu_bench_api")
+    parser.add_argument("--data", type=Path, default=Path("/work/datasets/province-1"))
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--experts", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    args = parser.parse_args()
+    chosen = args.benchmarks or list(BENCHMARKS)
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+    url = database_url(args.server, args.database)
+    results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores", "data": str(args.data)}
+    if "load" in chosen or not is_loaded(url):
+        recreate_database(args.server, args.database)
+        results["load"] = bench_load(url, args.data)
+        print("load:", json.dumps(results["load"], ensure_ascii=False))
+    if "assignments" in chosen:
+        results["assignments"] = bench_assignments(url, args)
+        print("GET /me/assignments:", json.dumps(results["assignments"]))
+    if "uploads" in chosen:
+        results["uploads"] = bench_uploads(url, args)
+        print("uploads:", json.dumps(results["uploads"], ensure_ascii=False))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

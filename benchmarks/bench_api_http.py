@@ -1,0 +1,173 @@
+"""The API benchmarks' clients: a load generator and concurrent posting uploads (httpx async)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import numpy as np
+
+UPLOAD_COLUMNS = (
+    "city_reference",
+    "employer_id",
+    "employer_name_zh",
+    "title_zh",
+    "industry_code",
+    "positions",
+    "wage_yuan_month",
+    "required_skill_codes",
+    "required_certificate_codes",
+    "min_age",
+    "max_age",
+    "housing",
+    "meals",
+    "earmarked_prefecture_codes",
+    "period",
+    "status",
+    "description_zh",
+)
+
+
+@dataclass(frozen=True)
+class LoadFigures:
+    requests: int
+    errors: int
+    seconds: float
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+async def log_in(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
+    answer = await client.post("/auth/token", data={"username": username, "password": password})
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def _hammer(
+    client: httpx.AsyncClient,
+    path: str,
+    headers: itertools.cycle[dict[str, str]],
+    window: tuple[float, float],
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    """One connection's loop: requests until the window ends, timing those inside it."""
+    start, end = window
+    while (now := time.perf_counter()) < end:
+        answer = await client.get(path, headers=next(headers))
+        took = time.perf_counter() - now
+        if now >= start:
+            latencies.append(took)
+            if answer.status_code != 200:
+                errors.append(answer.status_code)
+
+
+async def load(
+    base_url: str,
+    path: str,
+    tokens: Sequence[dict[str, str]],
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+) -> LoadFigures:
+    """`concurrency` keep-alive connections for `warmup + seconds`; figures of the last part."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
+        latencies: list[float] = []
+        errors: list[int] = []
+        start = time.perf_counter() + warmup
+        window = (start, start + seconds)
+        headers = itertools.cycle(tokens)
+        await asyncio.gather(
+            *(_hammer(client, path, headers, window, latencies, errors) for _ in range(concurrency))
+        )
+    done = np.array(latencies) * 1000
+    return LoadFigures(
+        requests=len(done),
+        errors=len(errors),
+        seconds=seconds,
+        per_second=len(done) / seconds,
+        p50_ms=float(np.percentile(done, 50)),
+        p95_ms=float(np.percentile(done, 95)),
+        p99_ms=float(np.percentile(done, 99)),
+        max_ms=float(done.max()),
+    )
+
+
+def posting_file(tag: str, number: int, rows: int, sample: Sequence[dict[str, Any]]) -> bytes:
+    """A CSV upload of `rows` postings with references unique to (tag, number, row)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=UPLOAD_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in range(rows):
+        template = sample[(number * rows + row) % len(sample)]
+        writer.writerow(
+            {
+                **{key: template.get(key, "") for key in UPLOAD_COLUMNS},
+                "city_reference": f"{tag}-{number:02d}-{row:03d}",
+                "housing": int(bool(template["housing"])),
+                "meals": int(bool(template["meals"])),
+                "status": "open",
+            }
+        )
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class UploadFigures:
+    uploads: int
+    rows_each: int
+    seconds: float
+    statuses: dict[int, int]
+    slowest_s: float
+
+
+async def _upload(
+    client: httpx.AsyncClient, headers: dict[str, str], city: str, content: bytes, name: str
+) -> tuple[int, float, str]:
+    started = time.perf_counter()
+    answer = await client.post(
+        "/postings/upload",
+        params={"partner_city_code": city},
+        headers=headers,
+        files={"file": (name, content, "text/csv")},
+    )
+    return answer.status_code, time.perf_counter() - started, answer.text[:300]
+
+
+async def upload_all(
+    base_url: str, headers: dict[str, str], files: Sequence[tuple[str, bytes]], rows_each: int
+) -> tuple[UploadFigures, list[str]]:
+    """Every file at once; the figures and the bodies of the answers that were not 200."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=300) as client:
+        started = time.perf_counter()
+        answers = await asyncio.gather(
+            *(
+                _upload(client, headers, city, content, f"bench-{number:02d}.csv")
+                for number, (city, content) in enumerate(files)
+            )
+        )
+        seconds = time.perf_counter() - started
+    statuses: dict[int, int] = {}
+    for status, _, _ in answers:
+        statuses[status] = statuses.get(status, 0) + 1
+    failures = [body for status, _, body in answers if status != 200]
+    slowest = max(took for _, took, _ in answers)
+    return UploadFigures(len(files), rows_each, seconds, statuses, slowest), failures
+
+
+async def upload_route_exists(base_url: str, headers: dict[str, str]) -> bool:
+    """A POST without a file: 422 when the route is there, 404 when it is not."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        answer = await client.post("/postings/upload", headers=headers)
+    return answer.status_code != 404
