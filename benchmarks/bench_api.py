@@ -95,8 +95,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
-    """`bangfu serve` on a free port until the block ends; yields its base URL."""
+def server(url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """`bangfu serve` on a free port until the block ends; yields its base URL and pid."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -109,7 +109,7 @@ def server(url: str, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(30)
@@ -135,10 +135,12 @@ async def _tokens(base: str, usernames: list[str]) -> list[dict[str, str]]:
 
 def bench_assignments(url: str, args: argparse.Namespace) -> dict[str, Any]:
     seeded = seed_module.seed(url, experts=args.experts, per_expert=4)
-    with server(url, args.workers) as base:
+    with server(url, args.workers) as (base, pid):
         tokens = asyncio.run(_tokens(base, seeded.experts))
         figures = asyncio.run(
-            http.load(base, "/me/assignments", tokens, args.concurrency, args.seconds, warmup=3)
+            http.load(
+                base, pid, "/me/assignments", tokens, args.concurrency, args.seconds, warmup=3
+            )
         )
     return {
         "experts": len(seeded.experts),
@@ -183,7 +185,7 @@ def bench_uploads(url: str, args: argparse.Namespace) -> dict[str, Any]:
         (cities[n % len(cities)], http.posting_file(tag, n, UPLOAD_ROWS, sample))
         for n in range(UPLOADS)
     ]
-    with server(url, args.workers) as base:
+    with server(url, args.workers) as (base, _pid):
         headers = asyncio.run(_tokens(base, [seed_module.PROVINCE]))[0]
         if not asyncio.run(http.upload_route_exists(base, headers)):
             print("uploads: skipped, POST /postings/upload answers 404 (not in this build)")

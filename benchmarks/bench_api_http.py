@@ -6,9 +6,11 @@ import asyncio
 import csv
 import io
 import itertools
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -45,6 +47,36 @@ class LoadFigures:
     p95_ms: float
     p99_ms: float
     max_ms: float
+    # CPU time per request (warm-up included) of the server's processes and of this load
+    # generator: what the machine pays, whatever else runs on it.
+    server_cpu_ms: float
+    client_cpu_ms: float
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces.
+    return text[text.rindex(")") + 2 :].split()
+
+
+def process_tree_cpu(root: int) -> float:
+    """User + system seconds of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))):
+            parents[int(entry.name)] = int(fields[1])
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 async def log_in(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
@@ -60,12 +92,14 @@ async def _hammer(
     window: tuple[float, float],
     latencies: list[float],
     errors: list[int],
+    sent: list[int],
 ) -> None:
     """One connection's loop: requests until the window ends, timing those inside it."""
     start, end = window
     while (now := time.perf_counter()) < end:
         answer = await client.get(path, headers=next(headers))
         took = time.perf_counter() - now
+        sent[0] += 1
         if now >= start:
             latencies.append(took)
             if answer.status_code != 200:
@@ -74,6 +108,7 @@ async def _hammer(
 
 async def load(
     base_url: str,
+    server_pid: int,
     path: str,
     tokens: Sequence[dict[str, str]],
     concurrency: int,
@@ -85,12 +120,19 @@ async def load(
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
         latencies: list[float] = []
         errors: list[int] = []
+        sent = [0]
+        server_cpu, client_cpu = process_tree_cpu(server_pid), time.process_time()
         start = time.perf_counter() + warmup
         window = (start, start + seconds)
         headers = itertools.cycle(tokens)
         await asyncio.gather(
-            *(_hammer(client, path, headers, window, latencies, errors) for _ in range(concurrency))
+            *(
+                _hammer(client, path, headers, window, latencies, errors, sent)
+                for _ in range(concurrency)
+            )
         )
+        server_cpu = process_tree_cpu(server_pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     done = np.array(latencies) * 1000
     return LoadFigures(
         requests=len(done),
@@ -101,6 +143,8 @@ async def load(
         p95_ms=float(np.percentile(done, 95)),
         p99_ms=float(np.percentile(done, 99)),
         max_ms=float(done.max()),
+        server_cpu_ms=1000 * server_cpu / sent[0],
+        client_cpu_ms=1000 * client_cpu / sent[0],
     )
 
 
