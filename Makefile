@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.bench_matchers experts
 	$(BIN)/python -m benchmarks.bench_matchers labour
+
+# Against a real server and PostgreSQL at 127.0.0.1:5432 (see benchmarks/bench_api.py).
+bench-api: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_api
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
