@@ -6,11 +6,12 @@ or `format=xlsx`. Province office: everything; county coordinators: their county
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from api.common import Limit, Offset, Sort
+from api.database.models import RunState
 from api.deps import PrincipalDep, SessionDep
 from api.reports import service, tables
 from api.reports.export import FILE_RESPONSES, Column, file_response
@@ -28,10 +29,10 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 Format = Annotated[ReportFormat, Query(description="json, or a csv / xlsx file")]
 Period = Annotated[str | None, Query(max_length=8, description="one period only, e.g. 2026Q1")]
-Market = Annotated[str | None, Query(max_length=8, description="experts or labour")]
-ScopeKind = Annotated[str | None, Query(max_length=12, description="county, prefecture, province")]
-ScopeCode = Annotated[str | None, Query(max_length=32)]
-State = Annotated[str | None, Query(max_length=12, description="a run state, e.g. succeeded")]
+Market = Annotated[Literal["experts", "labour"] | None, Query(description="the market")]
+ScopeKind = Annotated[Literal["county", "prefecture", "province"] | None, Query()]
+ScopeCode = Annotated[str | None, Query(max_length=32, description="a county or prefecture")]
+State = Annotated[RunState | None, Query(description="a run state")]
 
 
 def _answer(

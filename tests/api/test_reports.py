@@ -329,6 +329,8 @@ def test_reports_need_a_login_and_valid_parameters(client: TestClient, login: Lo
     headers = login("province")
     assert client.get("/reports/coverage?by=township", headers=headers).status_code == 422
     assert client.get("/reports/placements?format=pdf", headers=headers).status_code == 422
+    assert client.get("/reports/runs?state=done", headers=headers).status_code == 422
+    assert client.get("/reports/runs/summary?market=goods", headers=headers).status_code == 422
     bad_sort = client.get("/reports/runs?sort=password", headers=headers)
     assert bad_sort.status_code == 422 and "sort" in bad_sort.text
 
