@@ -89,7 +89,7 @@ def _printed_password(output: str, username: str) -> str:
     return match.group(1)
 
 
-def _log_in(server: Server, username: str) -> dict[str, str]:
+def log_in(server: Server, username: str) -> dict[str, str]:
     password = _printed_password(server.output(), username)
     answer = httpx.post(
         f"{server.url}/auth/token", data={"username": username, "password": password}, timeout=10
@@ -123,8 +123,8 @@ def test_serve_demo_logs_in_over_http_and_stops_cleanly(
     output = first.output()
     assert f"{first.url}/docs" in output and "demo data loaded" in output
     for username in ("province", "county", "expert", "city"):
-        _log_in(first, username)
-    headers = _log_in(first, "county")
+        log_in(first, username)
+    headers = log_in(first, "county")
     me = httpx.get(f"{first.url}/me", headers=headers, timeout=10).json()
     assert (me["username"], me["role"]) == ("county", "county")
     coverage = httpx.get(f"{first.url}/reports/coverage", headers=headers, timeout=10).json()
@@ -141,7 +141,7 @@ def test_serve_demo_logs_in_over_http_and_stops_cleanly(
     servers.append(second)
     second.wait_ready()
     assert "data already loaded" in second.output()
-    _log_in(second, "province")
+    log_in(second, "province")
     assert second.stop(signal.SIGINT) == 0
 
 
