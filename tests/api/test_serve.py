@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -46,8 +47,14 @@ class Server:
         command = [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port), *extra]
         self.log = workdir / f"serve-{self.port}.log"
         with self.log.open("wb") as log:
+            # A session of its own: `kill` can then end the server and its worker together.
             self.process = subprocess.Popen(
-                command, cwd=workdir, env=environment, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=workdir,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def output(self) -> str:
@@ -70,9 +77,10 @@ class Server:
         return self.process.wait(STOP_SECONDS)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """End the server and everything it started, whatever state it is in."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 @pytest.fixture

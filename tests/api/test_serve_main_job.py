@@ -4,6 +4,7 @@ and the expert sees their part of it."""
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -59,5 +60,6 @@ def test_request_publish_and_see_a_match_as_an_expert(tmp_path: Path) -> None:
         # them work: an empty list here would mean the path from publish to expert broke.
         assert wanted, f"the run assigned nothing to the demo expert {expert_id}"
         assert {a["need"]["need_id"] for a in mine["items"]} == wanted
+        assert server.stop(signal.SIGTERM) == 0
     finally:
         server.kill()
