@@ -46,6 +46,18 @@ def _rows(result: Any) -> int:
 
 def claim(sessions: Sessions, owner: str, lease_seconds: int) -> Lease | None:
     """Take the oldest queued run: `running`, leased to `owner`; None if there is none."""
+    # On SQLite two workers may pick the same candidate; the loser tries again. Every lost
+    # race is a run another worker took, so this ends.
+    while True:
+        taken = _claim_once(sessions, owner, lease_seconds)
+        if taken is not _LOST_RACE:
+            return taken
+
+
+_LOST_RACE = Lease(-1, "", 0)
+
+
+def _claim_once(sessions: Sessions, owner: str, lease_seconds: int) -> Lease | None:
     with transaction(sessions) as session:
         candidates = (
             select(MatchRun.id)
@@ -72,7 +84,7 @@ def claim(sessions: Sessions, owner: str, lease_seconds: int) -> Lease | None:
             )
         )
         if _rows(taken) != 1:
-            return None
+            return _LOST_RACE
         attempt = session.scalar(select(MatchRun.attempts).where(MatchRun.id == run_id))
         return Lease(run_id, owner, int(attempt or 1))
 

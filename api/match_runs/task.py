@@ -98,6 +98,7 @@ def run_claimed(context: RunContext) -> RunState | None:
     try:
         progress.update("loading data", force=True)
         inputs = _read_inputs(context)
+        checkpoint_between(context.token)
         result, warnings = _match(context, inputs, progress)
         progress.update("storing", force=True)
         return _store(context, inputs, result, warnings, progress.final("done"))
@@ -111,6 +112,12 @@ def run_claimed(context: RunContext) -> RunState | None:
     except Exception as error:
         log.exception("run %s failed", context.lease.run_id)
         return _fail(context, "internal_error", f"{type(error).__name__}: {error}")
+
+
+def checkpoint_between(token: CancelToken) -> None:
+    """A cancel asked while the data was read stops the run before the matcher starts."""
+    if token.cancelled:
+        raise Cancelled("the run was cancelled")
 
 
 def _read_inputs(context: RunContext) -> Inputs:
