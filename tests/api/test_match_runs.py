@@ -369,3 +369,123 @@ def test_a_publish_notifies_the_experts_and_the_coordinator(
         assert ("county", "county") in notified
         assert ("county-other", "county") not in notified  # weining: nothing changed there
         assert session.scalar(select(Decision.id)) is None
+
+
+def _first_open_need(settings: Settings, county: str) -> str:
+    with database(settings) as sessions, transaction(sessions) as session:
+        need = session.scalar(
+            select(Need.need_id)
+            .join(Village, Village.village_id == Need.village_id)
+            .where(Village.county_code == county, Need.status == "open")
+            .order_by(Need.need_id)
+        )
+        assert need is not None
+        return need
+
+
+def test_access_matrix_of_every_match_run_endpoint(
+    client: TestClient, login: Login, settings: Settings
+) -> None:
+    own = request_run(client, login("county"), "experts", "county", "congjiang")
+    other = request_run(client, login("county-other"), "experts", "county", "weining")
+    whole = request_run(client, login("province"), "labour", "province", None)
+    with worker_for(settings) as worker:
+        for _ in range(3):
+            worker.claim_and_run()
+
+    def status(user: str, method: str, path: str, body: Any = None) -> int:
+        answer = client.request(method, path, headers=login(user), json=body)
+        text = answer.text
+        if user == "county":  # nothing of another county in any body
+            assert "weining" not in text and "meitan" not in text, (method, path)
+        return answer.status_code
+
+    reads = [
+        ("GET", "/match-runs/{}"),
+        ("GET", "/match-runs/{}/assignments"),
+    ]
+    for method, template in reads:
+        assert status("province", method, template.format(other)) == 200
+        assert status("county", method, template.format(own)) == 200
+        assert status("county", method, template.format(other)) == 404
+        assert status("county", method, template.format(whole)) == 404
+        assert status("county-other", method, template.format(own)) == 404
+        for user in ("expert", "expert-other", "city", "city-other"):
+            assert status(user, method, template.format(own)) == 403
+    listed = client.get("/match-runs", headers=login("county")).json()
+    assert [r["id"] for r in listed["items"]] == [own]
+    assert status("county", "GET", "/match-runs") == 200
+    assert client.get("/match-runs", headers=login("province")).json()["total"] == 3
+    for user in ("expert", "city"):
+        assert status(user, "GET", "/match-runs") == 403
+
+    body = {"market": "experts", "scope_kind": "county", "scope_code": "weining"}
+    assert status("county", "POST", "/match-runs", body) == 403
+    assert status("county", "POST", "/match-runs", {**body, "scope_kind": "province"}) == 403
+    for user in ("expert", "city"):
+        assert status(user, "POST", "/match-runs", {**body, "scope_code": "congjiang"}) == 403
+
+    for action in ("cancel", "publish"):
+        assert status("county", "POST", f"/match-runs/{other}/{action}") == 404
+        assert status("county-other", "POST", f"/match-runs/{own}/{action}") == 404
+        assert status("expert", "POST", f"/match-runs/{own}/{action}") == 403
+        assert status("city", "POST", f"/match-runs/{own}/{action}") == 403
+    assert status("county", "POST", f"/match-runs/{own}/publish") == 200
+    assert status("province", "POST", f"/match-runs/{other}/publish") == 200
+    assert status("county", "POST", f"/match-runs/{own}/cancel") == 409  # finished
+
+
+def test_access_matrix_and_rules_of_decisions(
+    client: TestClient, login: Login, settings: Settings
+) -> None:
+    own_need = _first_open_need(settings, "congjiang")
+    other_need = _first_open_need(settings, "weining")
+    lock = {"expert_id": "E00003", "need_id": own_need, "kind": "lock"}
+    made = client.post("/decisions", headers=login("county"), json=lock)
+    assert made.status_code == 201
+    assert (made.json()["kind"], made.json()["kind_label"]) == ("lock", "锁定")
+    clash = client.post("/decisions", headers=login("county"), json={**lock, "kind": "forbid"})
+    assert clash.status_code == 409
+    foreign = {**lock, "need_id": other_need}
+    assert client.post("/decisions", headers=login("county"), json=foreign).status_code == 404
+    other = client.post("/decisions", headers=login("county-other"), json=foreign)
+    assert other.status_code == 201
+    unknown = client.post(
+        "/decisions", headers=login("county"), json={**lock, "expert_id": "E99999"}
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["details"] == [{"field": "expert_id"}]
+    for user in ("expert", "city"):
+        assert client.post("/decisions", headers=login(user), json=lock).status_code == 403
+        assert client.get("/decisions", headers=login(user)).status_code == 403
+
+    mine = client.get("/decisions", headers=login("county"))
+    assert [d["need_id"] for d in mine.json()["items"]] == [own_need]
+    assert other_need not in mine.text
+    assert client.get("/decisions", headers=login("province")).json()["total"] == 2
+    assert client.get("/decisions?kind=forbid", headers=login("province")).json()["total"] == 0
+    other_id = other.json()["id"]
+    assert client.delete(f"/decisions/{other_id}", headers=login("county")).status_code == 404
+    mine_id = made.json()["id"]
+    assert client.delete(f"/decisions/{mine_id}", headers=login("county")).status_code == 204
+    assert client.get("/decisions", headers=login("county")).json()["total"] == 0
+
+
+def test_a_forbid_keeps_a_pair_out_of_the_next_run(
+    client: TestClient, login: Login, settings: Settings
+) -> None:
+    county = login("county")
+    first = request_run(client, county, "experts", "county", "congjiang")
+    with worker_for(settings) as worker:
+        worker.claim_and_run()
+    chosen = client.get(f"/match-runs/{first}/assignments?limit=1", headers=county).json()
+    pair = chosen["items"][0]
+    body = {"expert_id": pair["expert_id"], "need_id": pair["need_id"], "kind": "forbid"}
+    assert client.post("/decisions", headers=county, json=body).status_code == 201
+    second = request_run(client, county, "experts", "county", "congjiang")
+    with worker_for(settings) as worker:
+        worker.claim_and_run()
+    again = client.get(
+        f"/match-runs/{second}/assignments?need_id={pair['need_id']}", headers=county
+    ).json()
+    assert pair["expert_id"] not in {a["expert_id"] for a in again["items"]}
