@@ -7,6 +7,7 @@ from matching.commands.cli import main as core
 
 SERVICE_COMMANDS: dict[str, str] = {
     "db": "api.commands:db_group",
+    "worker": "api.worker.command:worker_command",
 }
 
 main = LazyGroup(
