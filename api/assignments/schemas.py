@@ -6,10 +6,19 @@ The city's candidate view is deliberately narrow — what hiring needs and nothi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite hands back the stored UTC instants without their zone; say it, so both
+    # databases answer the same text.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 # The states an expert or a city ever sees (never a proposal that was not published).
 ShownState = Literal["published", "accepted", "declined", "locked"]
@@ -42,8 +51,8 @@ class AssignmentOut(BaseModel):
     days: int | None
     explanation: dict[str, Any] | None
     reason: str | None
-    decided_at: datetime | None
-    published_at: datetime | None
+    decided_at: UtcDateTime | None
+    published_at: UtcDateTime | None
 
 
 class VillageBrief(BaseModel):
@@ -77,8 +86,8 @@ class ExpertAssignmentOut(BaseModel):
     village: VillageBrief
     explanation: dict[str, Any] | None
     reason: str | None
-    decided_at: datetime | None
-    published_at: datetime | None
+    decided_at: UtcDateTime | None
+    published_at: UtcDateTime | None
 
 
 class DeclineIn(BaseModel):
@@ -124,8 +133,8 @@ class CandidateOut(BaseModel):
     group: GroupBrief | None
     placement: PlacementOut | None
     reason: str | None
-    decided_at: datetime | None
-    published_at: datetime | None
+    decided_at: UtcDateTime | None
+    published_at: UtcDateTime | None
 
 
 class ConfirmIn(BaseModel):
