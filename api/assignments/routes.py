@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from api.assignments import hiring, queries, service, views
 from api.assignments.schemas import (
@@ -29,6 +31,12 @@ from api.policy import require_role
 
 router = APIRouter(tags=["assignments"])
 
+# Ids as the tables hold them: a whole number that fits the column, a code of letters,
+# digits, '_' and '-'.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RunId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+Code = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+
 
 @router.get(
     "/assignments",
@@ -40,12 +48,12 @@ def list_assignments(
     session: SessionDep,
     state: AnyState | None = None,
     market: Market | None = None,
-    run_id: int | None = None,
-    need_id: str | None = None,
-    expert_id: str | None = None,
-    worker_id: str | None = None,
-    posting_id: str | None = None,
-    county_code: str | None = None,
+    run_id: RunId = None,
+    need_id: Code = None,
+    expert_id: Code = None,
+    worker_id: Code = None,
+    posting_id: Code = None,
+    county_code: Code = None,
     sort: Sort = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -75,7 +83,7 @@ def my_assignments(
     principal: PrincipalDep,
     session: SessionDep,
     state: ShownState | None = None,
-    period: str | None = None,
+    period: Code = None,
     sort: Sort = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -93,7 +101,9 @@ def my_assignments(
     response_model=ExpertAssignmentOut,
     summary="Accept one of my published assignments",
 )
-def accept(principal: PrincipalDep, session: SessionDep, assignment_id: int) -> ExpertAssignmentOut:
+def accept(
+    principal: PrincipalDep, session: SessionDep, assignment_id: RowId
+) -> ExpertAssignmentOut:
     row = service.accept(session, principal, assignment_id)
     return views.expert_views(session, [row])[0]
 
@@ -104,7 +114,7 @@ def accept(principal: PrincipalDep, session: SessionDep, assignment_id: int) -> 
     summary="Decline one of my published assignments (a reason is required); queues a re-match",
 )
 def decline(
-    principal: PrincipalDep, session: SessionDep, assignment_id: int, data: DeclineIn
+    principal: PrincipalDep, session: SessionDep, assignment_id: RowId, data: DeclineIn
 ) -> DeclineOut:
     row, run = service.decline(session, principal, assignment_id, data.reason)
     return DeclineOut(assignment=views.expert_views(session, [row])[0], rematch_run_id=run.id)
@@ -118,7 +128,7 @@ def decline(
 def list_candidates(
     principal: PrincipalDep,
     session: SessionDep,
-    posting_id: str | None = None,
+    posting_id: Code = None,
     state: ShownState | None = None,
     sort: Sort = None,
     limit: Limit = 50,
@@ -138,7 +148,7 @@ def list_candidates(
     summary="Confirm a hire: the candidate becomes a placement with a start date",
 )
 def confirm(
-    principal: PrincipalDep, session: SessionDep, assignment_id: int, data: ConfirmIn
+    principal: PrincipalDep, session: SessionDep, assignment_id: RowId, data: ConfirmIn
 ) -> CandidateOut:
     row = hiring.confirm(session, principal, assignment_id, data.start_date)
     return views.candidate_views(session, principal, [row])[0]
@@ -150,7 +160,7 @@ def confirm(
     summary="Reject a candidate (a reason is required)",
 )
 def reject(
-    principal: PrincipalDep, session: SessionDep, assignment_id: int, data: RejectIn
+    principal: PrincipalDep, session: SessionDep, assignment_id: RowId, data: RejectIn
 ) -> CandidateOut:
     row = hiring.reject(session, principal, assignment_id, data.reason)
     return views.candidate_views(session, principal, [row])[0]

@@ -25,7 +25,11 @@ ShownState = Literal["published", "accepted", "declined", "locked"]
 AnyState = Literal["proposed", "published", "accepted", "declined", "locked", "superseded"]
 Market = Literal["experts", "labour"]
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+# No NUL: PostgreSQL text cannot hold it.
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, pattern=r"^[^\x00]+$"),
+]
 
 
 class CodeLabel(BaseModel):

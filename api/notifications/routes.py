@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from api.common import Limit, Offset, Page, paginate
 from api.database.models import Notification
@@ -53,5 +55,9 @@ def read_all(principal: PrincipalDep, session: SessionDep) -> ReadAllOut:
     response_model=NotificationOut,
     summary="Mark one entry of my inbox read",
 )
-def read_one(principal: PrincipalDep, session: SessionDep, notification_id: int) -> NotificationOut:
+def read_one(
+    principal: PrincipalDep,
+    session: SessionDep,
+    notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> NotificationOut:
     return notification_out(service.mark_read(session, principal, notification_id))

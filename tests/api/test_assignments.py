@@ -279,3 +279,34 @@ def test_the_province_sees_every_county(client: TestClient, login: Login, plan: 
     items = client.get("/assignments", params={"limit": 500}, headers=login("province")).json()
     assert {i["county_code"] for i in items["items"]} == {"congjiang", "weining"}
     assert items["total"] == 6
+
+
+@pytest.mark.parametrize(
+    ("username", "method", "path", "body", "field"),
+    [
+        ("expert", "POST", f"/me/assignments/{2**63}/accept", None, "path.assignment_id"),
+        ("expert", "POST", "/me/assignments/1/decline", {"reason": "a\x00b"}, "body.reason"),
+        ("county", "GET", "/assignments?need_id=N%00", None, "query.need_id"),
+        ("county", "GET", f"/assignments?run_id={2**40}", None, "query.run_id"),
+        (
+            "city",
+            "POST",
+            "/candidates/0/confirm",
+            {"start_date": "2026-03-02"},
+            "path.assignment_id",
+        ),
+    ],
+)
+def test_out_of_range_ids_and_unstorable_text_are_422_naming_the_field(
+    client: TestClient,
+    login: Login,
+    username: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+    field: str,
+) -> None:
+    """Never a 500 from the database for what the caller typed."""
+    answer = client.request(method, path, json=body, headers=login(username))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["details"][0]["field"] == field
