@@ -78,6 +78,9 @@ def _villages_of_county(county_code: str | None) -> Any:
 
 def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
     """The rows of `model` the caller may read."""
+    personal = _PERSONAL_RULES.get(model)
+    if personal is not None:
+        return personal(principal)
     if principal.is_province:
         return true()
     rule = _RULES.get(model)
@@ -170,8 +173,9 @@ _RULES = {
     Expert: _expert_rule,
     MatchRun: _run_rule,
     Assignment: _assignment_rule,
-    Notification: _notification_rule,
 }
+# Personal rows: one's own only, the province office's included.
+_PERSONAL_RULES = {Notification: _notification_rule}
 
 
 def load_visible(session: Session, principal: Principal, model: type[Any], key: Any) -> Any:
