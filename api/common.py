@@ -23,7 +23,8 @@ class Page(BaseModel, Generic[T]):
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+# Bounded so that no database is asked for an offset it cannot represent.
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="rows to skip")]
 Sort = Annotated[
     str | None, Query(description="a column name; prefix with '-' for descending order")
 ]

@@ -23,7 +23,9 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
+from api.audit import notify
 from api.database import transaction
 from api.database.models import Assignment, AssignmentState, MatchRun, RunState
 from api.match_runs.dataset import build_dataset
@@ -31,6 +33,7 @@ from api.match_runs.lifecycle import Lease, Sessions, finish, hand_back
 from api.match_runs.previous import plan_decisions, rematch_decisions
 from api.match_runs.progress import ProgressWriter
 from api.match_runs.scope import scope_counties
+from api.notifications.service import coordinator_ids
 from api.settings import Settings
 from matching.control import CancelToken
 from matching.data.decisions import Decisions
@@ -258,7 +261,24 @@ def _store(
             return None
         if rows:
             session.execute(insert(Assignment), rows)
+        if inputs.rematch_need_id:
+            _tell_rematch_ready(session, context.lease.run_id, inputs.rematch_need_id)
     return RunState.SUCCEEDED
+
+
+def _tell_rematch_ready(session: Session, run_id: int, need_id: str) -> None:
+    """The coordinators who must review a re-match after a decline hear that it is ready."""
+    run = session.get(MatchRun, run_id)
+    if run is None or run.scope_kind != "county" or run.scope_code is None:
+        return
+    notify(
+        session,
+        coordinator_ids(session, run.scope_code),
+        "rematch",
+        "重新匹配已完成",
+        f"需求 {need_id} 的专家谢绝后，第 {run_id} 次重新匹配已完成，请审核后发布。",
+        {"run_id": run_id, "need_id": need_id},
+    )
 
 
 def _cancelled(context: RunContext, progress: dict[str, Any]) -> RunState | None:
