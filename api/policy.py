@@ -36,6 +36,7 @@ from api.database.models import (
     Worker,
 )
 from api.errors import ForbiddenError, NotFoundError
+from matching.errors import InvalidInputError
 
 # What an expert or a city sees of a plan: never a proposal that was not published.
 SHOWN_TO_PEOPLE = (
@@ -221,3 +222,18 @@ def check_run_scope(principal: Principal, scope_kind: str, scope_code: str | Non
     ):
         return
     raise ForbiddenError("A coordinator may request matches for their own county only.")
+
+
+def writable_village(session: Session, principal: Principal, village_id: str) -> Village:
+    """A village the caller may put a need or a worker in. One outside their scope is
+    answered exactly like one that does not exist (422 naming the field): they may not
+    know it exists; one they see but may not change is 403."""
+    village = session.scalars(
+        select(Village).where(Village.village_id == village_id, visible(principal, Village))
+    ).one_or_none()
+    if village is None:
+        raise InvalidInputError(
+            f"village_id: no village {village_id!r} in your scope.", item="village_id"
+        )
+    check_county_write(principal, village.county_code)
+    return village

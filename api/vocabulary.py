@@ -69,9 +69,13 @@ class Vocabulary:
     cities: frozenset[str]
     counties: frozenset[str]
     industry_names: Mapping[str, str]
+    city_names: Mapping[str, str]
 
     def industry_label(self, code: str) -> str:
         return self.industry_names.get(code, code)
+
+    def city_label(self, code: str) -> str:
+        return self.city_names.get(code, code)
 
 
 @lru_cache(maxsize=4)
@@ -92,6 +96,9 @@ def vocabulary(reference_dir: Path | None = None) -> Vocabulary:
         counties=codes(ref.counties, "county_code"),
         industry_names=dict(
             zip(ref.industries["industry_code"], ref.industries["name_zh"], strict=True)
+        ),
+        city_names=dict(
+            zip(ref.partner_cities["city_code"], ref.partner_cities["name_zh"], strict=True)
         ),
     )
 

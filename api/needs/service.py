@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record, snapshot
@@ -14,9 +13,14 @@ from api.database.models import Need, Role, Village
 from api.ids import flush_new, next_id
 from api.needs.queries import SORTABLE, villages_by_id, visible_needs
 from api.needs.schemas import NeedCreate, NeedFilters, NeedOut, NeedUpdate
-from api.policy import Principal, check_county_write, load_visible, require_role, visible
+from api.policy import (
+    Principal,
+    check_county_write,
+    load_visible,
+    require_role,
+    writable_village,
+)
 from api.vocabulary import NEED_STATUS, URGENCY, Vocabulary, require_known
-from matching.errors import InvalidInputError
 
 READERS = (Role.PROVINCE, Role.COUNTY, Role.EXPERT)
 WRITERS = (Role.PROVINCE, Role.COUNTY)
@@ -43,20 +47,6 @@ def need_out(need: Need, village: Village, vocab: Vocabulary) -> NeedOut:
         urgency_label=URGENCY.get(need.urgency, str(need.urgency)),
         description_zh=need.description_zh,
     )
-
-
-def _writable_village(session: Session, principal: Principal, village_id: str) -> Village:
-    """A village the caller may put a need in. One outside their scope is answered exactly
-    like one that does not exist: they may not know it."""
-    village = session.scalars(
-        select(Village).where(Village.village_id == village_id, visible(principal, Village))
-    ).one_or_none()
-    if village is None:
-        raise InvalidInputError(
-            f"village_id: no village {village_id!r} in your scope.", item="village_id"
-        )
-    check_county_write(principal, village.county_code)
-    return village
 
 
 def _check_codes(values: dict[str, Any], vocab: Vocabulary) -> None:
@@ -106,7 +96,7 @@ def create_need(
     session: Session, principal: Principal, vocab: Vocabulary, data: NeedCreate
 ) -> NeedOut:
     require_role(principal, *WRITERS)
-    village = _writable_village(session, principal, data.village_id)
+    village = writable_village(session, principal, data.village_id)
     values = data.model_dump()
     _check_codes(values, vocab)
     need = Need(
@@ -128,7 +118,7 @@ def update_need(
     check_county_write(principal, village.county_code)
     values = data.model_dump(exclude_unset=True, exclude_none=True)
     if "village_id" in values:
-        village = _writable_village(session, principal, values["village_id"])
+        village = writable_village(session, principal, values["village_id"])
     _check_codes(values, vocab)
     return _change(session, principal, vocab, (need, village), _stored(values), "update")
 
