@@ -211,6 +211,29 @@ def check_expert_write(principal: Principal, expert_id: str) -> None:
     raise ForbiddenError("Only the province office or the expert may change this profile.")
 
 
+# What an expert may change of their own profile; the rest is the province office's.
+EXPERT_OWN_FIELDS = frozenset(
+    {
+        "service_days_per_quarter",
+        "max_travel_km",
+        "language_codes",
+        "profile_zh",
+        "available_periods",
+    }
+)
+
+
+def check_expert_fields(principal: Principal, expert_id: str, fields: set[str]) -> None:
+    """The province office changes any field; an expert a few of their own profile."""
+    check_expert_write(principal, expert_id)
+    others = sorted(fields - EXPERT_OWN_FIELDS)
+    if not principal.is_province and others:
+        raise ForbiddenError(
+            f"An expert may change only {', '.join(sorted(EXPERT_OWN_FIELDS))}; "
+            f"not {', '.join(others)}."
+        )
+
+
 def check_run_scope(principal: Principal, scope_kind: str, scope_code: str | None) -> None:
     """Requesting a run: the province anywhere, a coordinator for their own county only."""
     if principal.is_province:
