@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.database.models import Posting
+from api.errors import ConflictError
 from api.policy import Principal, visible
 from api.postings.schemas import PostingFilters
 from api.vocabulary import has_code
@@ -63,6 +65,8 @@ def upsert_by_reference(session: Session, rows: list[dict[str, Any]]) -> None:
     statement = insert(Posting)
     kept = {"posting_id", *REFERENCE_KEY}
     updates = {c: statement.excluded[c] for c in rows[0] if c not in kept}
-    session.execute(
-        statement.on_conflict_do_update(index_elements=list(REFERENCE_KEY), set_=updates), rows
-    )
+    upsert = statement.on_conflict_do_update(index_elements=list(REFERENCE_KEY), set_=updates)
+    try:
+        session.execute(upsert, rows)
+    except IntegrityError as error:  # SQLite: another writer numbered a posting meanwhile
+        raise ConflictError("Another upload stored postings meanwhile; try again.") from error

@@ -71,7 +71,7 @@ def _stored(posting: PostingFields) -> dict[str, Any]:
 
 
 def _check_codes(posting: PostingFields, vocab: Vocabulary) -> None:
-    problems = code_problems(0, posting, vocab)
+    problems = code_problems(0, posting.model_dump(), vocab)
     if problems:
         raise InvalidInputError(problems[0]["message"], item=problems[0]["field"])
 

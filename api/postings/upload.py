@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from api.errors import RowsInvalidError
-from api.postings.schemas import PostingFields, PostingRow
+from api.postings.schemas import PostingRow
 from api.vocabulary import Vocabulary, code_problem
 from matching.errors import InvalidInputError
 
@@ -180,15 +180,18 @@ def _values(keys: list[str | None], cells: list[str]) -> dict[str, Any]:
     return values
 
 
-def code_problems(row: int, posting: PostingFields, vocab: Vocabulary) -> list[dict[str, Any]]:
+def code_problems(row: int, values: Mapping[str, Any], vocab: Vocabulary) -> list[dict[str, Any]]:
+    """Codes the reference tables do not know, in a posting's fields (lists as lists)."""
     known = {
-        "industry_code": ([posting.industry_code], vocab.job_industries),
-        "required_skill_codes": (posting.required_skill_codes, vocab.skills),
-        "required_certificate_codes": (posting.required_certificate_codes, vocab.certificates),
-        "earmarked_prefecture_codes": (posting.earmarked_prefecture_codes, vocab.prefectures),
+        "industry_code": vocab.job_industries,
+        "required_skill_codes": vocab.skills,
+        "required_certificate_codes": vocab.certificates,
+        "earmarked_prefecture_codes": vocab.prefectures,
     }
     problems = []
-    for field, (codes, allowed) in known.items():
+    for field, allowed in known.items():
+        value = values.get(field)
+        codes = value if isinstance(value, list) else [value] if value else []
         problem = code_problem(field, codes, allowed)
         if problem is not None:
             problems.append(_problem(row, field, problem))
@@ -200,14 +203,18 @@ def _row(
 ) -> tuple[PostingRow | None, list[dict[str, Any]]]:
     if len(cells) > len(keys) and any(cells[len(keys) :]):
         return None, [_problem(number, "row", "more cells than the header has columns")]
+    values = _values(keys, cells)
+    problems = code_problems(number, values, vocab)
     try:
-        posting = PostingRow.model_validate(_values(keys, cells))
+        posting = PostingRow.model_validate(values)
     except ValidationError as error:
-        return None, [
-            _problem(number, str(e["loc"][0]) if e["loc"] else "row", e["msg"])
-            for e in error.errors()
-        ]
-    return posting, code_problems(number, posting, vocab)
+        named = {p["field"] for p in problems}
+        for e in error.errors():
+            field = str(e["loc"][0]) if e["loc"] else "row"
+            if field not in named:
+                problems.append(_problem(number, field, e["msg"]))
+        return None, problems
+    return (None if problems else posting), problems
 
 
 def checked_rows(table: Table, vocab: Vocabulary) -> list[tuple[int, PostingRow]]:

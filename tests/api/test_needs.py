@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from api.database.models import AuditEntry, Need, Village
+from api.database.models import Village
 from api.database.session import normalise_url
 
 Login = Callable[[str], dict[str, str]]
