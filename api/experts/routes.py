@@ -6,13 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.common import Limit, Offset, Page, Sort
+from api.common import ERROR_RESPONSES, Limit, Offset, Page, sort_query
 from api.deps import PrincipalDep, SessionDep
 from api.experts import service
+from api.experts.queries import SORTABLE
 from api.experts.schemas import ExpertCreate, ExpertFilters, ExpertOut, ExpertUpdate
 from api.vocabulary import VocabularyDep
 
-router = APIRouter(prefix="/experts", tags=["experts"])
+SortBy = Annotated[str | None, sort_query(SORTABLE)]
+
+router = APIRouter(prefix="/experts", tags=["experts"], responses=ERROR_RESPONSES)
 
 
 @router.get(
@@ -24,7 +27,7 @@ def list_experts(
     principal: PrincipalDep,
     session: SessionDep,
     filters: Annotated[ExpertFilters, Query()],
-    sort: Sort = None,
+    sort: SortBy = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ExpertOut]:

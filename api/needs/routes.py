@@ -6,13 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.common import Limit, Offset, Page, Sort
+from api.common import ERROR_RESPONSES, Limit, Offset, Page, sort_query
 from api.deps import PrincipalDep, SessionDep
 from api.needs import service
+from api.needs.queries import SORTABLE
 from api.needs.schemas import NeedCreate, NeedFilters, NeedOut, NeedUpdate
 from api.vocabulary import VocabularyDep
 
-router = APIRouter(prefix="/needs", tags=["needs"])
+SortBy = Annotated[str | None, sort_query(SORTABLE)]
+
+router = APIRouter(prefix="/needs", tags=["needs"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=Page[NeedOut], summary="Village needs in one's scope")
@@ -21,7 +24,7 @@ def list_needs(
     session: SessionDep,
     vocab: VocabularyDep,
     filters: Annotated[NeedFilters, Query()],
-    sort: Sort = None,
+    sort: SortBy = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[NeedOut]:

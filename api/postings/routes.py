@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, UploadFile
 
-from api.common import Limit, Offset, Page, Sort
+from api.common import ERROR_RESPONSES, Limit, Offset, Page, sort_query
 from api.deps import PrincipalDep, SessionDep
 from api.postings import service
+from api.postings.queries import SORTABLE
 from api.postings.schemas import (
     PostingCreate,
     PostingFilters,
@@ -19,7 +20,9 @@ from api.postings.schemas import (
 from api.postings.upload import MAX_BYTES
 from api.vocabulary import VocabularyDep
 
-router = APIRouter(prefix="/postings", tags=["postings"])
+SortBy = Annotated[str | None, sort_query(SORTABLE)]
+
+router = APIRouter(prefix="/postings", tags=["postings"], responses=ERROR_RESPONSES)
 
 CityQuery = Annotated[
     str | None, Query(description="the province office names the city; a city posts its own")
@@ -32,7 +35,7 @@ def list_postings(
     session: SessionDep,
     vocab: VocabularyDep,
     filters: Annotated[PostingFilters, Query()],
-    sort: Sort = None,
+    sort: SortBy = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[PostingOut]:

@@ -115,7 +115,9 @@ class PostingFilters(BaseModel):
     period: str | None = None
     industry_code: str | None = None
     city_reference: str | None = None
-    min_wage: int | None = Field(default=None, ge=0, description="wage_yuan_month at least")
+    min_wage: int | None = Field(
+        default=None, ge=0, le=10_000_000, description="wage_yuan_month at least"
+    )
     housing: bool | None = None
     meals: bool | None = None
     skill_code: str | None = Field(default=None, description="postings requiring this skill")

@@ -6,13 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.common import Limit, Offset, Page, Sort
+from api.common import ERROR_RESPONSES, Limit, Offset, Page, sort_query
 from api.deps import PrincipalDep, SessionDep
 from api.vocabulary import VocabularyDep
 from api.workers import service
+from api.workers.queries import SORTABLE
 from api.workers.schemas import WorkerCreate, WorkerFilters, WorkerOut, WorkerUpdate
 
-router = APIRouter(prefix="/workers", tags=["workers"])
+SortBy = Annotated[str | None, sort_query(SORTABLE)]
+
+router = APIRouter(prefix="/workers", tags=["workers"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=Page[WorkerOut], summary="Workers (一人一档) of one's county")
@@ -20,7 +23,7 @@ def list_workers(
     principal: PrincipalDep,
     session: SessionDep,
     filters: Annotated[WorkerFilters, Query()],
-    sort: Sort = None,
+    sort: SortBy = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[WorkerOut]:

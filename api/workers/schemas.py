@@ -86,8 +86,8 @@ class WorkerFilters(BaseModel):
     deep_poverty: bool | None = Field(default=None, description="from a deep-poverty village")
     gender: Gender | None = None
     education: Education | None = None
-    min_age: int | None = Field(default=None, ge=0)
-    max_age: int | None = Field(default=None, ge=0)
+    min_age: int | None = Field(default=None, ge=0, le=150)
+    max_age: int | None = Field(default=None, ge=0, le=150)
     skill_code: str | None = None
     certificate_code: str | None = None
     intended_industry_code: str | None = None

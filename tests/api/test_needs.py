@@ -162,7 +162,7 @@ def test_lists_filter_sort_and_page(client: TestClient, login: Login) -> None:
     assert all("TEA-02" in n["skill_codes"] for n in tea.json()["items"])
     bad_sort = client.get("/needs", headers=headers, params={"sort": "password"})
     assert bad_sort.status_code == 422
-    assert bad_sort.json()["error"]["details"] == [{"field": "sort"}]
+    assert bad_sort.json()["error"]["details"][0]["field"] == "query.sort"
 
 
 def test_access_matrix(client: TestClient, login: Login, database_url: str) -> None:

@@ -188,3 +188,11 @@ def test_access_matrix(client: TestClient, login: Login, database_url: str) -> N
         listed = client.get("/workers", headers=login(account), params={"limit": 500}).json()
         assert listed["total"] > 0
         assert {w["county_code"] for w in listed["items"]} == {county}
+
+
+def test_a_nul_character_is_bad_input_not_a_server_error(client: TestClient, login: Login) -> None:
+    """PostgreSQL cannot store NUL in text; the answer is a 422 like any bad value."""
+    answer = client.post("/workers", headers=login("county"), json=_new_worker("V\x0001"))
+    assert answer.status_code == 422
+    looked_up = client.get("/workers/W%00001", headers=login("county"))
+    assert looked_up.status_code in (404, 422)
