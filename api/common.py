@@ -22,12 +22,31 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# The error answers every domain's endpoints may give (body: `{"error": {code, message,
+# details}}`, see api/errors.py), documented in the OpenAPI schema.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "not logged in, or the token expired"},
+    403: {"description": "visible, but not the caller's to change; or a role that never uses it"},
+    404: {"description": "missing, or outside the caller's scope"},
+    409: {"description": "clashes with the current state"},
+}
+
 Limit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
-# Bounded so that no database is asked for an offset it cannot represent.
+# Bounded so a huge number is a 422, not an integer overflow in the database.
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="rows to skip")]
 Sort = Annotated[
     str | None, Query(description="a column name; prefix with '-' for descending order")
 ]
+
+
+def sort_query(allowed: Sequence[str]) -> Any:
+    """`sort` for a list endpoint: one of `allowed`, `-` first for descending (in the schema,
+    so a client sees the choices)."""
+    names = "|".join(allowed)
+    return Query(
+        pattern=f"^-?({names})$",
+        description=f"one of {', '.join(allowed)}; prefix with '-' for descending order",
+    )
 
 
 def split_codes(text: str | None) -> list[str]:
