@@ -18,7 +18,8 @@ from api.app import create_app
 from api.database.models import AuditEntry, Posting
 from api.database.session import normalise_url
 from api.settings import Settings
-from tests.api.test_upload import csv_file, posting_row
+
+from .test_upload import csv_file, posting_row
 
 Login = Callable[[str], dict[str, str]]
 UPLOADS = 20
