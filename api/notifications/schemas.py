@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from api.assignments.schemas import UtcDateTime
 
 # The kinds of inbox entry, with the label a person reads.
 KIND_LABELS = {
@@ -27,8 +26,8 @@ class NotificationOut(BaseModel):
     title_zh: str
     body_zh: str
     payload: dict[str, Any]
-    created_at: UtcDateTime
-    read_at: UtcDateTime | None
+    created_at: datetime
+    read_at: datetime | None
     read: bool
 
 
