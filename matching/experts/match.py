@@ -18,6 +18,7 @@ from matching.experts.config import ExpertConfig
 from matching.experts.fill import fill_open_places
 from matching.experts.pool import EdgePool, Weights, build_pool
 from matching.experts.pricing import PricingReport, solve_priced
+from matching.experts.rating import RatedPairs, apply_rating, train_rating
 from matching.experts.rules import PairContext
 from matching.experts.stages import (
     Seat,
@@ -55,6 +56,7 @@ class ExpertRun:
     role: tuple[str, ...]  # per chosen edge: lead, team or locked
     seat_skills: tuple[tuple[str, ...], ...]  # per chosen edge
     timings: dict[str, float] = field(default_factory=dict)
+    rated: RatedPairs | None = None  # the rating model behind the weights, when one was used
 
 
 ExpertMatch = MatchOutput[ExpertRun]
@@ -74,6 +76,11 @@ def run_stages(
     started = time.perf_counter()
     context = pair_context(tables, config)
     candidates = generate(context)
+    rated = None
+    if weights is None and config.edge_model == "rating":
+        fit = train_rating(tables, context)
+        if fit is not None:
+            candidates, rated = apply_rating(fit, tables, candidates, config)
     pool = build_pool(context, candidates, decisions, weights)
     suppliers = suppliers_of(tables, pool)
     scored = time.perf_counter()
@@ -114,7 +121,7 @@ def run_stages(
     return ExpertRun(
         tables, config, decisions, context, candidates, pool, suppliers,
         (lead, team), (lead_result, team_result), (lead_pricing, team_pricing),
-        chosen, roles, seat_skills, timings,
+        chosen, roles, seat_skills, timings, rated,
     )  # fmt: skip
 
 
@@ -123,8 +130,11 @@ def pair_context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
     profiles = tables.experts["profile_zh"].tolist()
     descriptions = tables.needs["description_zh"].tolist()
     # One pass over the texts: fitting and vectorising both count every text's n-grams.
-    vectors = TextAffinity().fit_transform([*profiles, *descriptions])
-    return PairContext(tables, config, vectors[len(profiles) :], vectors[: len(profiles)])
+    text_model = TextAffinity()
+    vectors = text_model.fit_transform([*profiles, *descriptions])
+    return PairContext(
+        tables, config, vectors[len(profiles) :], vectors[: len(profiles)], text_model
+    )
 
 
 def _solve(

@@ -1,0 +1,356 @@
+"""The expert match's rating model: features of (need, expert) pairs, training on past
+visits, edge weights from the predicted rating, and the terms that explain a choice.
+
+Features (never gender or ethnicity): the pair's share of asked skills the expert has,
+text affinity, distance (in 100 km and as a share of the travel radius), industry and
+language match, whether the expert's home county is the village's; the expert's tier,
+role, number of specialties, languages and years of experience (from the profile); the
+need's urgency and number of asked skills. Past visits enter as the model's shrunken
+effects of the expert and of the expert in this village (`matching.scoring.rating`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from matching.data.tables import codes_matrix, split_codes, vocabulary
+from matching.experts.candidates import ExpertCandidates
+from matching.experts.config import ExpertConfig
+from matching.experts.rules import PairContext
+from matching.experts.tables import ExpertTables
+from matching.scoring.rating import (
+    EXPERT_KEY,
+    RATING_MAX,
+    RATING_MIN,
+    VILLAGE_KEY,
+    RatingModel,
+    RatingReport,
+    holdout_report,
+)
+from matching.scoring.text import pair_cosine
+
+logger = logging.getLogger(__name__)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Fewer rated visits than this: the content weights are used instead of a model.
+MIN_VISITS = 30
+_YEARS = re.compile(r"(\d{1,2})\s*年")
+
+# Explanation groups: key -> (Chinese label, feature columns; "expert"/"pair" = effects).
+REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "skill_fit": ("擅长所需技能", ("skill_share",)),
+    "text_affinity": ("专长与需求描述相近", ("text_affinity",)),
+    "close_by": ("距离近", ("distance_100km", "distance_share")),
+    "same_county": ("本县专家", ("same_county",)),
+    "speaks_language": ("会讲村里要求的语言", ("speaks_asked_language", "lacks_asked_language")),
+    "industry_match": ("产业对口", ("industry_match",)),
+    "expert_standing": (
+        "职级、岗位与经验",
+        (
+            "province_tier",
+            "prefecture_tier",
+            "deputy_head",
+            "commissioner",
+            "specialties",
+            "languages",
+            "experience_years",
+        ),
+    ),
+    "past_rating": ("以往服务评分高", ("expert",)),
+    "past_rating_in_village": ("过去在本村服务评分高", ("pair",)),
+}
+LABELS = {
+    **{key: label for key, (label, _) in REASONS.items()},
+    "predicted_rating": "预测服务评分（1–5）",
+    "rating_reasons": "评分领先的因素",
+    "past_visits": "以往服务次数",
+    "past_visits_in_village": "在本村服务次数",
+}
+
+
+def rating_term(key: str, value: Any) -> dict[str, Any]:
+    return {"key": key, "label": LABELS.get(key, key), "value": value}
+
+
+@dataclass(frozen=True)
+class ExpertSide:
+    """Per-expert arrays the features need."""
+
+    industries: npt.NDArray[np.bool_]  # experts × industry vocabulary
+    industry_index: dict[str, int]
+    languages: npt.NDArray[np.bool_]  # experts × tables.language_index
+    county: npt.NDArray[np.object_]
+    standing: pd.DataFrame  # expert-level features
+
+
+def expert_side(tables: ExpertTables, extra_industries: pd.Series) -> ExpertSide:
+    experts = tables.experts
+    index = vocabulary([experts["industry_codes"], extra_industries])
+    industries = codes_matrix(experts["industry_codes"], index).toarray() > 0
+    county = _column(experts, "home_county_code", "").astype(str).to_numpy(dtype=object)
+    tier = _column(experts, "tier", "").astype(str)
+    role = _column(experts, "role", "").astype(str)
+    profile = _column(experts, "profile_zh", "").astype(str)
+    standing = pd.DataFrame(
+        {
+            "province_tier": (tier == "省级").to_numpy(np.float64),
+            "prefecture_tier": (tier == "市级").to_numpy(np.float64),
+            "deputy_head": (role == "科技副职").to_numpy(np.float64),
+            "commissioner": (role == "科技特派员").to_numpy(np.float64),
+            "specialties": [float(len(split_codes(c))) for c in experts["specialty_codes"]],
+            "languages": [float(len(split_codes(c))) for c in experts["language_codes"]],
+            "experience_years": [_years(text) for text in profile],
+        }
+    )
+    return ExpertSide(
+        industries=industries,
+        industry_index=index,
+        languages=tables.expert_languages.toarray() > 0,
+        county=county,
+        standing=standing,
+    )
+
+
+def _column(frame: pd.DataFrame, name: str, default: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].fillna(default)
+    return pd.Series([default] * len(frame), index=frame.index)
+
+
+def _years(profile: str) -> float:
+    found = _YEARS.search(profile)
+    return float(found.group(1)) if found else 0.0
+
+
+def pair_features(
+    tables: ExpertTables,
+    side: ExpertSide,
+    need: IntArray,
+    expert: IntArray,
+    config: ExpertConfig,
+    terms: dict[str, FloatArray],
+) -> pd.DataFrame:
+    """Model input for pairs (need[i], expert[i]) of `tables`; `terms` holds the pair's
+    text affinity, skill share and distance (as candidate generation computes them)."""
+    travel = tables.experts["max_travel_km"].to_numpy(np.float64)[expert]
+    distance = terms["distance_km"]
+    asked = tables.need_language[need]
+    has_ask = asked >= 0
+    speaks = has_ask & side.languages[expert, np.maximum(asked, 0)]
+    industry = tables.needs["industry_code"].astype(str).map(side.industry_index)
+    industry_col = industry.fillna(-1).to_numpy(np.int64)[need]
+    village = tables.need_village
+    frame = pd.DataFrame(
+        {
+            "skill_share": terms["skill_share"],
+            "text_affinity": terms["text"],
+            "distance_100km": distance / 100.0,
+            "distance_share": distance / np.maximum(travel, 1.0),
+            "industry_match": np.where(
+                industry_col >= 0, side.industries[expert, np.maximum(industry_col, 0)], False
+            ).astype(np.float64),
+            "speaks_asked_language": speaks.astype(np.float64),
+            "lacks_asked_language": (has_ask & ~speaks).astype(np.float64),
+            "same_county": (
+                side.county[expert] == village["county_code"].astype(str).to_numpy(object)[need]
+            ).astype(np.float64),
+            "urgency": tables.needs["urgency"].to_numpy(np.float64)[need],
+            "asked_skills": np.asarray(tables.need_skills.sum(axis=1)).ravel()[need],
+        }
+    )
+    standing = side.standing.iloc[expert].reset_index(drop=True)
+    frame = pd.concat([frame, standing], axis=1)
+    frame[EXPERT_KEY] = tables.experts["expert_id"].astype(str).to_numpy()[expert]
+    frame[VILLAGE_KEY] = tables.needs["village_id"].astype(str).to_numpy()[need]
+    return frame
+
+
+def content_terms(
+    tables: ExpertTables,
+    need_text: sp.csr_matrix,
+    expert_text: sp.csr_matrix,
+    need: IntArray,
+    expert: IntArray,
+    config: ExpertConfig,
+) -> dict[str, FloatArray]:
+    """Text affinity, skill share and distance of listed pairs (for pairs outside the
+    candidates, such as past visits)."""
+    overlap = np.asarray(
+        tables.need_skills[need].multiply(tables.expert_skills[expert]).sum(axis=1)
+    ).ravel()
+    asked = np.asarray(tables.need_skills.sum(axis=1)).ravel()[need]
+    village = tables.need_village
+    distance = config.distance(
+        village["lat"].to_numpy(np.float64)[need],
+        village["lon"].to_numpy(np.float64)[need],
+        tables.experts["lat"].to_numpy(np.float64)[expert],
+        tables.experts["lon"].to_numpy(np.float64)[expert],
+    )
+    return {
+        "text": pair_cosine(need_text, expert_text, need, expert),
+        "skill_share": overlap / np.maximum(asked, 1.0),
+        "distance_km": np.asarray(distance, dtype=np.float64),
+    }
+
+
+def content_weight(
+    config: ExpertConfig, terms: dict[str, FloatArray], travel: FloatArray
+) -> FloatArray:
+    """Today's edge weight from the content terms (as `PairBlock.weight`)."""
+    closeness = np.clip(1.0 - terms["distance_km"] / np.maximum(travel, 1.0), 0.0, 1.0)
+    return np.asarray(
+        config.text_weight * terms["text"]
+        + config.skill_weight * terms["skill_share"]
+        + config.closeness_weight * closeness
+    )
+
+
+@dataclass(frozen=True)
+class RatingFit:
+    """A model fitted on every visit, its held-out report, and the features' context."""
+
+    model: RatingModel
+    report: RatingReport
+    side: ExpertSide
+    visits: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"visits": self.visits, **self.report.as_dict()}
+
+
+def history_frame(
+    tables: ExpertTables, context: PairContext
+) -> tuple[pd.DataFrame, FloatArray, FloatArray, ExpertSide] | None:
+    """Features, ratings and today's weight of every past visit with a known expert and
+    need; None without enough history."""
+    visits, past = tables.visits, tables.past_needs
+    if visits is None or past is None or context.text_model is None:
+        return None
+    past = past.loc[past["need_id"].isin(visits["need_id"])]
+    known = visits["need_id"].isin(past["need_id"]) & visits["expert_id"].isin(
+        tables.experts["expert_id"]
+    )
+    visits = visits.loc[known & visits["rating"].notna()]
+    if len(visits) < MIN_VISITS:
+        return None
+    history = ExpertTables(tables.experts, past, tables.villages, tables.deep_poverty_counties)
+    need = np.asarray(
+        pd.Index(history.needs["need_id"]).get_indexer(visits["need_id"]), dtype=np.int64
+    )
+    expert = np.asarray(
+        pd.Index(tables.experts["expert_id"]).get_indexer(visits["expert_id"]), dtype=np.int64
+    )
+    need_text = context.text_model.transform(history.needs["description_zh"].tolist())
+    terms = content_terms(history, need_text, context.expert_text, need, expert, context.config)
+    side = expert_side(history, tables.needs["industry_code"].astype(str))
+    X = pair_features(history, side, need, expert, context.config, terms)
+    travel = tables.experts["max_travel_km"].to_numpy(np.float64)[expert]
+    reference = content_weight(context.config, terms, travel)
+    return X, visits["rating"].to_numpy(np.float64), reference, side
+
+
+def train_rating(tables: ExpertTables, context: PairContext) -> RatingFit | None:
+    """The rating model fitted on all past visits, with the report of a copy fitted on 75%."""
+    found = history_frame(tables, context)
+    if found is None:
+        logger.info("rating model: not enough rated visits, content weights are used")
+        return None
+    X, y, reference, side = found
+    model = RatingModel(random_state=context.config.seed)
+    report = holdout_report(model, X, y, reference, random_state=context.config.seed)
+    return RatingFit(model.fit(X, y), report, side, len(y))
+
+
+def open_side(fit: RatingFit, tables: ExpertTables) -> ExpertSide:
+    """The expert arrays for the open needs' tables (industry columns of both)."""
+    return expert_side(tables, tables.needs["industry_code"].astype(str))
+
+
+def weight_of_rating(rating: FloatArray, config: ExpertConfig) -> FloatArray:
+    """1 → 0 and 5 → max_edge_weight: the tier gap keeps dominating any rating difference."""
+    share = (rating - RATING_MIN) / (RATING_MAX - RATING_MIN)
+    return np.asarray(np.clip(share, 0.0, 1.0) * config.max_edge_weight, dtype=np.float64)
+
+
+def reason_contributions(fit: RatingFit, X: pd.DataFrame) -> pd.DataFrame:
+    """Per pair and reason group: its part of the calibrated predicted rating."""
+    model = fit.model
+    slope = model.calibration_[0]
+    names = list(model.feature_names_in_)
+    linear = X[names].to_numpy(np.float64) * model.coef_
+    column = {name: i for i, name in enumerate(names)}
+    expert_part = model.expert_effect(X[EXPERT_KEY])
+    pair_part = model.pair_effect(X[EXPERT_KEY], X[VILLAGE_KEY])
+    parts: dict[str, FloatArray] = {}
+    for key, (_, features) in REASONS.items():
+        if features == ("expert",):
+            parts[key] = slope * expert_part
+        elif features == ("pair",):
+            parts[key] = slope * pair_part
+        else:
+            parts[key] = slope * linear[:, [column[f] for f in features]].sum(axis=1)
+    return pd.DataFrame(parts)
+
+
+@dataclass(frozen=True)
+class RatedPairs:
+    """The fitted model and, per need, the mean reason contributions over its eligible
+    pairs: what a chosen expert's terms are compared with in its explanation."""
+
+    fit: RatingFit
+    need_means: pd.DataFrame  # n_needs × REASONS
+
+    def reasons(self, X: pd.DataFrame, need: IntArray, top: int = 3) -> list[list[dict[str, Any]]]:
+        """Per pair: the reason groups that lift it most above its need's average eligible
+        expert, best first (only those that lift it by at least 0.01 rating points)."""
+        lift = reason_contributions(self.fit, X).to_numpy() - self.need_means.to_numpy()[need]
+        keys = list(REASONS)
+        found: list[list[dict[str, Any]]] = []
+        for row in lift:
+            order = np.argsort(-row, kind="stable")[:top]
+            found.append(
+                [rating_term(keys[i], round(float(row[i]), 3)) for i in order if row[i] >= 0.01]
+            )
+        return found
+
+
+def apply_rating(
+    fit: RatingFit, tables: ExpertTables, candidates: ExpertCandidates, config: ExpertConfig
+) -> tuple[ExpertCandidates, RatedPairs]:
+    """Candidates weighted by the predicted rating, and each need's average reasons."""
+    eligible = candidates.eligible
+    X = pair_features(
+        tables, open_side(fit, tables), eligible.rows, eligible.cols, config, candidates.terms
+    )
+    weights = weight_of_rating(fit.model.predict(X), config)
+    parts = reason_contributions(fit, X)
+    count = np.maximum(np.bincount(eligible.rows, minlength=tables.n_needs), 1)
+    means = pd.DataFrame(
+        {
+            key: np.bincount(eligible.rows, weights=parts[key], minlength=tables.n_needs) / count
+            for key in REASONS
+        }
+    )
+    return candidates.rescored(weights, config.top_k), RatedPairs(fit, means)
+
+
+def chosen_features(
+    rated: RatedPairs, context: PairContext, need: IntArray, expert: IntArray
+) -> pd.DataFrame:
+    """Model input of chosen pairs (recomputed: few pairs, no need to keep every pair's)."""
+    tables = context.tables
+    terms = content_terms(
+        tables, context.need_text, context.expert_text, need, expert, context.config
+    )
+    side = open_side(rated.fit, tables)
+    return pair_features(tables, side, need, expert, context.config, terms)
