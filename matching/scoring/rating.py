@@ -37,8 +37,9 @@ EXPERT_KEY = "expert_id"
 VILLAGE_KEY = "village_id"
 KEY_COLUMNS = (EXPERT_KEY, VILLAGE_KEY)
 RATING_MIN, RATING_MAX = 1.0, 5.0
-# Largest prior strength (in visits) of an effect: the data show no spread between groups.
-_MAX_PRIOR = 1000.0
+# Prior strength (in visits) of an effect lies between these: at least one visit's worth,
+# so a single rating never counts in full; the largest when the data show no spread.
+_MIN_PRIOR, _MAX_PRIOR = 1.0, 1000.0
 
 
 def check_no_protected_features(columns: pd.Index) -> None:
@@ -99,7 +100,7 @@ def _prior_strength(
     between = float(np.mean(mean[seen] ** 2)) - noise * float(np.mean(1.0 / count[seen]))
     if between <= noise / _MAX_PRIOR:
         return _MAX_PRIOR
-    return noise / between
+    return max(noise / between, _MIN_PRIOR)
 
 
 def _positions(index: pd.Index, values: npt.NDArray[Any] | pd.Series) -> IntArray:
