@@ -26,6 +26,7 @@ from matching.experts.candidates import ExpertCandidates
 from matching.experts.config import ExpertConfig
 from matching.experts.rules import PairContext
 from matching.experts.tables import ExpertTables
+from matching.explain import term
 from matching.scoring.rating import (
     EXPERT_KEY,
     RATING_MAX,
@@ -46,40 +47,31 @@ FloatArray = npt.NDArray[np.float64]
 MIN_VISITS = 30
 _YEARS = re.compile(r"(\d{1,2})\s*年")
 
-# Explanation groups: key -> (Chinese label, feature columns; "expert"/"pair" = effects).
-REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "skill_fit": ("擅长所需技能", ("skill_share",)),
-    "text_affinity": ("专长与需求描述相近", ("text_affinity",)),
-    "close_by": ("距离近", ("distance_100km", "distance_share")),
-    "same_county": ("本县专家", ("same_county",)),
-    "speaks_language": ("会讲村里要求的语言", ("speaks_asked_language", "lacks_asked_language")),
-    "industry_match": ("产业对口", ("industry_match",)),
+# Explanation groups: key -> feature columns ("expert" / "pair": the learned effects).
+# Their Chinese labels are in `matching.explain.LABELS` (text_affinity: 文本相似度).
+REASONS: dict[str, tuple[str, ...]] = {
+    "skill_fit": ("skill_share",),
+    "text_affinity": ("text_affinity",),
+    "close_by": ("distance_100km", "distance_share"),
+    "same_county": ("same_county",),
+    "speaks_language": ("speaks_asked_language", "lacks_asked_language"),
+    "industry_match": ("industry_match",),
     "expert_standing": (
-        "职级、岗位与经验",
-        (
-            "province_tier",
-            "prefecture_tier",
-            "deputy_head",
-            "commissioner",
-            "specialties",
-            "languages",
-            "experience_years",
-        ),
+        "province_tier",
+        "prefecture_tier",
+        "deputy_head",
+        "commissioner",
+        "specialties",
+        "languages",
+        "experience_years",
     ),
-    "past_rating": ("以往服务评分高", ("expert",)),
-    "past_rating_in_village": ("过去在本村服务评分高", ("pair",)),
-}
-LABELS = {
-    **{key: label for key, (label, _) in REASONS.items()},
-    "predicted_rating": "预测服务评分（1–5）",
-    "rating_reasons": "评分领先的因素",
-    "past_visits": "以往服务次数",
-    "past_visits_in_village": "在本村服务次数",
+    "past_rating": ("expert",),
+    "past_rating_in_village": ("pair",),
 }
 
 
 def rating_term(key: str, value: Any) -> dict[str, Any]:
-    return {"key": key, "label": LABELS.get(key, key), "value": value}
+    return term(key, value)
 
 
 @dataclass(frozen=True)
@@ -292,7 +284,7 @@ def reason_contributions(fit: RatingFit, X: pd.DataFrame) -> pd.DataFrame:
     expert_part = model.expert_effect(X[EXPERT_KEY])
     pair_part = model.pair_effect(X[EXPERT_KEY], X[VILLAGE_KEY])
     parts: dict[str, FloatArray] = {}
-    for key, (_, features) in REASONS.items():
+    for key, features in REASONS.items():
         if features == ("expert",):
             parts[key] = slope * expert_part
         elif features == ("pair",):

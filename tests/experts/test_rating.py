@@ -11,7 +11,8 @@ import pytest
 
 from matching.data.decisions import Decisions
 from matching.experts import ExpertConfig, ExpertTables, match_experts
-from matching.experts.rating import LABELS, REASONS
+from matching.experts.rating import REASONS
+from matching.explain import LABELS
 from tests.experts.instances import NEED, tables_of
 
 N_PAST = 60
@@ -70,6 +71,11 @@ def test_explanations_name_the_reasons_with_labels() -> None:
     assert all(r["key"] in REASONS and r["label"] == LABELS[r["key"]] for r in reasons)
     assert terms["predicted_rating"]["label"] == "预测服务评分（1–5）"
     assert match.summary["rating_model"]["visits"] == N_PAST
+
+
+def test_every_reason_has_a_chinese_label() -> None:
+    for key in [*REASONS, "predicted_rating", "rating_reasons", "past_visits"]:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in LABELS[key]), key
 
 
 def test_content_weights_without_history_or_when_asked() -> None:
