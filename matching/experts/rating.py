@@ -304,9 +304,16 @@ class RatedPairs:
 
     def reasons(self, X: pd.DataFrame, need: IntArray, top: int = 3) -> list[list[dict[str, Any]]]:
         """Per pair: the reason groups that lift it most above its need's average eligible
-        expert, best first (only those that lift it by at least 0.01 rating points)."""
-        lift = reason_contributions(self.fit, X).to_numpy() - self.need_means.to_numpy()[need]
+        expert, best first (only those that lift it by at least 0.01 rating points; past
+        ratings only when the expert's own were good)."""
+        own = reason_contributions(self.fit, X)
+        lift = own.to_numpy() - self.need_means.to_numpy()[need]
         keys = list(REASONS)
+        # "Rated well before" only for an expert whose own past ratings were above the
+        # features' prediction, not for one without history among worse-rated colleagues.
+        for key in ("past_rating", "past_rating_in_village"):
+            column = keys.index(key)
+            lift[own[key].to_numpy() <= 0, column] = 0.0
         found: list[list[dict[str, Any]]] = []
         for row in lift:
             order = np.argsort(-row, kind="stable")[:top]

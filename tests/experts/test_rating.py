@@ -103,3 +103,12 @@ def test_priority_tiers_still_come_first() -> None:
     tables = _with_history(tables_of(experts, needs, villages), {"E0": 4})
     match = match_experts(tables)
     assert list(match.assignments["need_id"]) == ["N1"]
+
+
+def test_a_new_expert_is_never_said_to_have_been_rated_well() -> None:
+    """Chosen over badly rated colleagues, a new expert's reasons do not claim history."""
+    tables = _with_history(_three_experts(), {"E1": 1, "E2": 1})
+    match = match_experts(tables)
+    row = match.assignments.iloc[0]
+    assert row["expert_id"] == "E0" and row["past_visits"] == 0
+    assert "past_rating" not in row["rating_reasons"].split(";")
