@@ -18,7 +18,8 @@ from matching.data.dataset import Dataset
 from matching.evaluation.experts import ExpertPlan
 from matching.evaluation.experts_setting import ExpertSetting
 from matching.experts.match import pair_context
-from matching.experts.rating import content_terms, expert_side, pair_features, train_rating
+from matching.experts.rating import train_rating
+from matching.experts.rating_features import content_terms, expert_side, pair_features
 from matching.synth.truth import expected_visit_rating
 
 FloatArray = npt.NDArray[np.float64]
