@@ -59,8 +59,8 @@ def rating_model_vs_truth(
     need = np.array([need_pos[n] for n in plan.need_id], dtype=np.int64)
     expert = np.array([expert_pos[e] for e in plan.expert_id], dtype=np.int64)
     terms = content_terms(tables, context.need_text, context.expert_text, need, expert, config)
-    side = expert_side(tables, tables.needs["industry_code"].astype(str))
-    predicted = fit.model.predict(pair_features(tables, side, need, expert, config, terms))
+    side = expert_side(tables)
+    predicted = fit.model.predict(pair_features(tables, side, need, expert, terms))
     true = expected_visit_rating(dataset, list(plan.expert_id), list(plan.need_id))
     report = fit.report
     return RatingVsTruth(

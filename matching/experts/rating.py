@@ -19,7 +19,6 @@ import pandas as pd
 from matching.experts.candidates import ExpertCandidates
 from matching.experts.config import ExpertConfig
 from matching.experts.rating_features import (
-    ExpertSide,
     content_terms,
     content_weight,
     expert_side,
@@ -79,7 +78,6 @@ class RatingFit:
 
     model: RatingModel
     report: RatingReport
-    side: ExpertSide
     visits: int
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,7 +86,7 @@ class RatingFit:
 
 def history_frame(
     tables: ExpertTables, context: PairContext
-) -> tuple[pd.DataFrame, FloatArray, FloatArray, ExpertSide] | None:
+) -> tuple[pd.DataFrame, FloatArray, FloatArray] | None:
     """Features, ratings and today's weight of every past visit with a known expert and
     need; None without enough history."""
     visits, past = tables.visits, tables.past_needs
@@ -110,11 +108,10 @@ def history_frame(
     )
     need_text = context.text_model.transform(history.needs["description_zh"].tolist())
     terms = content_terms(history, need_text, context.expert_text, need, expert, context.config)
-    side = expert_side(history, tables.needs["industry_code"].astype(str))
-    X = pair_features(history, side, need, expert, context.config, terms)
+    X = pair_features(history, expert_side(history), need, expert, terms)
     travel = tables.experts["max_travel_km"].to_numpy(np.float64)[expert]
     reference = content_weight(context.config, terms, travel)
-    return X, visits["rating"].to_numpy(np.float64), reference, side
+    return X, visits["rating"].to_numpy(np.float64), reference
 
 
 def train_rating(tables: ExpertTables, context: PairContext) -> RatingFit | None:
@@ -123,15 +120,10 @@ def train_rating(tables: ExpertTables, context: PairContext) -> RatingFit | None
     if found is None:
         logger.info("rating model: not enough rated visits, content weights are used")
         return None
-    X, y, reference, side = found
+    X, y, reference = found
     model = RatingModel(random_state=context.config.seed)
     report = holdout_report(model, X, y, reference, random_state=context.config.seed)
-    return RatingFit(model.fit(X, y), report, side, len(y))
-
-
-def open_side(fit: RatingFit, tables: ExpertTables) -> ExpertSide:
-    """The expert arrays for the open needs' tables (industry columns of both)."""
-    return expert_side(tables, tables.needs["industry_code"].astype(str))
+    return RatingFit(model.fit(X, y), report, len(y))
 
 
 def weight_of_rating(rating: FloatArray, config: ExpertConfig) -> FloatArray:
@@ -194,9 +186,7 @@ def apply_rating(
 ) -> tuple[ExpertCandidates, RatedPairs]:
     """Candidates weighted by the predicted rating, and each need's average reasons."""
     eligible = candidates.eligible
-    X = pair_features(
-        tables, open_side(fit, tables), eligible.rows, eligible.cols, config, candidates.terms
-    )
+    X = pair_features(tables, expert_side(tables), eligible.rows, eligible.cols, candidates.terms)
     weights = weight_of_rating(fit.model.predict(X), config)
     parts = reason_contributions(fit, X)
     count = np.maximum(np.bincount(eligible.rows, minlength=tables.n_needs), 1)
@@ -217,5 +207,4 @@ def chosen_features(
     terms = content_terms(
         tables, context.need_text, context.expert_text, need, expert, context.config
     )
-    side = open_side(rated.fit, tables)
-    return pair_features(tables, side, need, expert, context.config, terms)
+    return pair_features(tables, expert_side(tables), need, expert, terms)

@@ -41,9 +41,10 @@ class ExpertSide:
     standing: pd.DataFrame  # expert-level features
 
 
-def expert_side(tables: ExpertTables, extra_industries: pd.Series) -> ExpertSide:
+def expert_side(tables: ExpertTables) -> ExpertSide:
+    """Per-expert arrays, with industry and language columns of `tables`' vocabularies."""
     experts = tables.experts
-    index = vocabulary([experts["industry_codes"], extra_industries])
+    index = vocabulary([experts["industry_codes"], tables.needs["industry_code"].astype(str)])
     industries = codes_matrix(experts["industry_codes"], index).toarray() > 0
     county = _column(experts, "home_county_code", "").astype(str).to_numpy(dtype=object)
     tier = _column(experts, "tier", "").astype(str)
@@ -85,7 +86,6 @@ def pair_features(
     side: ExpertSide,
     need: IntArray,
     expert: IntArray,
-    config: ExpertConfig,
     terms: dict[str, FloatArray],
 ) -> pd.DataFrame:
     """Model input for pairs (need[i], expert[i]) of `tables`; `terms` holds the pair's
