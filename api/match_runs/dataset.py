@@ -146,8 +146,11 @@ def _manifest(session: Session) -> dict[str, Any]:
 
 
 def _needs(session: Session, villages: Any) -> pd.DataFrame:
+    """The open needs to match, and the closed ones past visits served (the rating model
+    learns from those visits)."""
+    visited = select(Visit.need_id).where(Visit.village_id.in_(villages))
     query = select(*_columns(Need, "needs")).where(
-        Need.village_id.in_(villages), Need.status == "open"
+        Need.village_id.in_(villages), (Need.status == "open") | Need.need_id.in_(visited)
     )
     return _frame(session, query.order_by(Need.need_id), "needs")
 
