@@ -8,8 +8,10 @@
    group's options (postings the whole group may take) are all kept, weighted by the
    members' sum.
 2. *Rounds.* Solve the LP relaxation of the restricted problem (`matching.engine.duals`),
-   read the posting duals v and the least worker and group duals u. Price every eligible
-   pair: w − u − v > 0 enters (the `top_k` best per worker and per group each round).
+   read the posting duals v and the least worker and group duals u. Pairs without flow
+   whose reduced cost is below −`PRUNE_SLACK` leave the restricted problem (it stays
+   small; the LP optimum stays in it). Price every eligible pair: w − u − v > 0 enters
+   (the `top_k` best per worker and per group each round; a pruned pair may re-enter).
 3. Stop when nothing enters: the restricted LP's optimum is then the LP optimum over all
    eligible pairs. Whenever it stops, `full_bound` is a valid upper bound over every
    eligible pair: the dual value with the last v and, per worker and group, the least u
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -45,6 +47,9 @@ BoolArray = npt.NDArray[np.bool_]
 TOLERANCE = 1e-6
 # What float32 rounding can hide of a weight; added to each stored weight in the bound.
 ROUNDING_MARGIN = 1e-6
+# After each LP, pairs without flow whose reduced cost is below −PRUNE_SLACK leave the
+# restricted problem (at least the engine's slack is always kept).
+PRUNE_SLACK = 0.1
 
 
 class GridScorer(Protocol):
@@ -164,23 +169,47 @@ def price(
         options = GroupOptions([], [], np.zeros((0, 4), dtype=np.int64))
     groups = _group_columns(scorer, options, config.top_k, config.block_size)
     report.eligible_group_options = int(groups.group.size)
-    columns = scan.columns
+    columns, duals = generate_columns(
+        force.n_workers, _positions(force), config, blocks, scan.columns, groups, report
+    )
+    for members, removed, posts in zip(
+        options.members, options.removed, options.postings, strict=True
+    ):
+        scan.removed[members] = removed
+        scan.has_eligible[members] = posts.size > 0
+    return PricedMarket(columns, groups, options, report, scan.removed, scan.has_eligible, duals)
+
+
+def generate_columns(
+    n_workers: int,
+    positions: IntArray,
+    config: LabourConfig,
+    blocks: list[_Block],
+    columns: Columns,
+    groups: GroupColumns,
+    report: PricingReport,
+) -> tuple[Columns, AssignmentDuals]:
+    """Rounds of restricted LP and pricing until nothing enters or the bound is close."""
     duals = None
+    active_in_lp = groups.active.copy()
     for _ in range(config.pricing_rounds):
         report.rounds += 1
         started = time.perf_counter()
-        duals = _restricted_duals(force, columns, groups)
+        duals = _restricted_duals(n_workers, positions, columns, groups)
+        columns, duals = _pruned(columns, duals, max(PRUNE_SLACK, config.engine_slack))
         solved = time.perf_counter()
+        active_in_lp = groups.active.copy()
         # The bound is taken before this round's pairs enter: it holds for every pair.
         entered, best = _price_pairs(blocks, columns, duals, config.top_k, report)
         entered += _price_groups(groups, duals, config.top_k)
         report.lp_value = duals.value
-        report.full_bound = _full_bound(force, groups, duals, best)
+        report.full_bound = _full_bound(positions, groups, duals, best)
         report.history.append(
             {
                 "lp_value": round(duals.value, 4),
                 "full_bound": round(report.full_bound, 4),
                 "entered": entered,
+                "restricted_pairs": int(duals.edge_flow.size),
                 "potential_passes": duals.iterations,
             }
         )
@@ -199,14 +228,41 @@ def price(
         if report.full_bound - duals.value <= config.pricing_gap * max(1.0, abs(duals.value)):
             break  # proven close enough: the summary reports the gap, not optimality
     report.restricted_pairs = int(columns.worker.size)
-    if duals is None or (report.rounds and entered):
-        duals = _restricted_duals(force, columns, groups)
-    for members, removed, posts in zip(
-        options.members, options.removed, options.postings, strict=True
-    ):
-        scan.removed[members] = removed
-        scan.has_eligible[members] = posts.size > 0
-    return PricedMarket(columns, groups, options, report, scan.removed, scan.has_eligible, duals)
+    if duals is None:  # no round (pricing_rounds ≥ 1 makes this unreachable)
+        duals = _restricted_duals(n_workers, positions, columns, groups)
+    # The last round's pairs entered after its LP: they carry no flow in it (and, with a
+    # positive reduced cost, all reach the engine). No second solve is needed for them.
+    return columns, _with_new_columns(duals, columns, groups, active_in_lp)
+
+
+def _pruned(
+    columns: Columns, duals: AssignmentDuals, slack: float
+) -> tuple[Columns, AssignmentDuals]:
+    """Drop pairs that carry no flow and whose reduced cost is below −slack: the LP optimum
+    stays feasible (its value does not drop) while the next LP stays small. A dropped pair
+    is priced again every round and enters again if it turns attractive."""
+    reduced = columns.weight - duals.supplier[columns.worker] - duals.demand[columns.posting]
+    keep = (duals.edge_flow > 0) | (reduced >= -slack)
+    if keep.all():
+        return columns, duals
+    kept = Columns(columns.worker[keep], columns.posting[keep], columns.weight[keep])
+    return kept, replace(duals, edge_flow=duals.edge_flow[keep])
+
+
+def _with_new_columns(
+    duals: AssignmentDuals, columns: Columns, groups: GroupColumns, active_in_lp: BoolArray
+) -> AssignmentDuals:
+    """The duals with zero flow on the pairs and group options added after their LP."""
+    edge_flow = np.zeros(columns.worker.size, dtype=np.int64)
+    edge_flow[: duals.edge_flow.size] = duals.edge_flow
+    active = np.flatnonzero(groups.active)
+    placement_flow = np.zeros(active.size, dtype=np.int64)
+    placement_flow[np.searchsorted(active, np.flatnonzero(active_in_lp))] = duals.placement_flow
+    return replace(duals, edge_flow=edge_flow, placement_flow=placement_flow)
+
+
+def _positions(force: Workforce) -> IntArray:
+    return force.postings["positions"].to_numpy(np.int64)
 
 
 class _Scan:
@@ -340,11 +396,13 @@ def _group_columns(
     return GroupColumns(group, posting, weight, size, active)
 
 
-def _restricted_duals(force: Workforce, columns: Columns, groups: GroupColumns) -> AssignmentDuals:
+def _restricted_duals(
+    n_workers: int, positions: IntArray, columns: Columns, groups: GroupColumns
+) -> AssignmentDuals:
     on = groups.active
     return assignment_duals(
-        capacity=np.ones(force.n_workers, dtype=np.int64),
-        slots=force.postings["positions"].to_numpy(np.int64),
+        capacity=np.ones(n_workers, dtype=np.int64),
+        slots=positions,
         edge_supplier=columns.worker,
         edge_demand=columns.posting,
         edge_weight=columns.weight,
@@ -371,7 +429,8 @@ def _price_pairs(
         hit = np.flatnonzero(best[item.rows] - u[item.rows] > TOLERANCE)
         if hit.size == 0:
             continue
-        value = value[hit] - u[item.rows[hit]].astype(np.float32)[:, None]
+        value = value[hit]
+        value -= u[item.rows[hit]].astype(np.float32)[:, None]
         value[value <= TOLERANCE] = -np.inf
         w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k)
         stored = item.weight[np.searchsorted(item.rows, w), np.searchsorted(item.posts, p)]
@@ -402,7 +461,7 @@ def _price_groups(groups: GroupColumns, duals: AssignmentDuals, k: int) -> int:
 
 
 def _full_bound(
-    force: Workforce, groups: GroupColumns, duals: AssignmentDuals, best: FloatArray
+    positions: IntArray, groups: GroupColumns, duals: AssignmentDuals, best: FloatArray
 ) -> float:
     """An upper bound over every eligible pair: the dual value with these posting duals and
     the least worker and group duals that cover every pair."""
@@ -410,5 +469,4 @@ def _full_bound(
     u = np.where(np.isfinite(best), np.maximum(best + ROUNDING_MARGIN, 0.0), 0.0)
     u_g = np.zeros(groups.size.size)
     np.maximum.at(u_g, groups.group, groups.weight - groups.size[groups.group] * v[groups.posting])
-    slots = force.postings["positions"].to_numpy(np.float64)
-    return float(u.sum() + u_g.sum() + np.dot(slots, v))
+    return float(u.sum() + u_g.sum() + np.dot(positions.astype(np.float64), v))
