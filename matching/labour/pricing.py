@@ -287,13 +287,15 @@ class _Scan:
             self.has_eligible[block.rows] = block.allowed.any(axis=1)
             if block.posts.size == 0 or not block.allowed.any():
                 continue
-            weight = self.scorer.grid(block.rows, block.posts)
-            weight[~block.allowed] = -np.inf
-            report.eligible_pairs += int(block.allowed.sum())
-            by_row.append(_best_of_rows(block.rows, block.posts, weight, self.config.top_k))
-            by_post.append(self._best_of_posts(block.rows, block.posts, weight))
+            stored = self.scorer.grid(block.rows, block.posts).astype(np.float32)
+            stored[~block.allowed] = -np.inf
             eligible = int(block.allowed.sum())
-            blocks.append(_Block(block.rows, block.posts, weight.astype(np.float32), eligible))
+            report.eligible_pairs += eligible
+            # The starting pairs are chosen on the stored (float32) weights, like the
+            # pairs that enter later.
+            by_row.append(_best_of_rows(block.rows, block.posts, stored, self.config.top_k))
+            by_post.append(self._best_of_posts(block.rows, block.posts, stored))
+            blocks.append(_Block(block.rows, block.posts, stored, eligible))
             checkpoint()
         worker, posting, weight = _joined([*by_row, self._merge_posts(*_joined(by_post))])
         keys = worker * self.force.n_postings + posting
@@ -302,22 +304,16 @@ class _Scan:
         return blocks
 
     def _best_of_posts(
-        self, rows: IntArray, posts: IntArray, weight: FloatArray
+        self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
     ) -> tuple[IntArray, IntArray, FloatArray]:
         m = self.posting_top[posts]
-        top = int(m.max())
-        if rows.size > top + 1:
-            part = np.argpartition(-weight, top, axis=0)[: top + 1]
-        else:
-            part = np.broadcast_to(np.arange(rows.size)[:, None], weight.shape).copy()
-        values = np.take_along_axis(weight, part, axis=0)
-        order = np.argsort(-values, axis=0, kind="stable")
-        part = np.take_along_axis(part, order, axis=0)
-        values = np.take_along_axis(values, order, axis=0)
-        rank = np.arange(part.shape[0])[:, None]
-        keep = (rank < m[None, :]) & np.isfinite(values)
-        c = np.broadcast_to(np.arange(posts.size)[None, :], part.shape)[keep]
-        return rows[part[keep]], posts[c], values[keep]
+        posting, worker, value = _best_of_rows(posts, rows, weight.T, int(m.max()))
+        # _best_of_rows keeps k per posting: only each posting's own m of them stay.
+        order = np.lexsort((worker, -value, posting))
+        worker, posting, value = worker[order], posting[order], value[order]
+        rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
+        keep = rank < self.posting_top[posting]
+        return worker[keep], posting[keep], value[keep]
 
     def _merge_posts(
         self, worker: IntArray, posting: IntArray, weight: FloatArray
@@ -335,7 +331,7 @@ def _best_of_rows(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """The k largest finite entries of each row, as (worker, posting, value)."""
     if posts.size > k:
-        part = np.argpartition(-value, k - 1, axis=1)[:, :k]
+        part = np.argpartition(-np.ascontiguousarray(value), k - 1, axis=1)[:, :k]
     else:
         part = np.broadcast_to(np.arange(posts.size), value.shape).copy()
     values = np.take_along_axis(value, part, axis=1)
