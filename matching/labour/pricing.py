@@ -307,7 +307,8 @@ class _Scan:
         self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
     ) -> tuple[IntArray, IntArray, FloatArray]:
         m = self.posting_top[posts]
-        posting, worker, value = _best_of_rows(posts, rows, weight.T, int(m.max()))
+        by_posting = np.ascontiguousarray(weight.T)
+        posting, worker, value = _best_of_rows(posts, rows, by_posting, int(m.max()))
         # _best_of_rows keeps k per posting: only each posting's own m of them stay.
         order = np.lexsort((worker, -value, posting))
         worker, posting, value = worker[order], posting[order], value[order]
@@ -327,17 +328,23 @@ class _Scan:
 
 
 def _best_of_rows(
-    rows: IntArray, posts: IntArray, value: npt.NDArray[np.floating], k: int
+    rows: IntArray,
+    posts: IntArray,
+    value: npt.NDArray[np.floating],
+    k: int,
+    floor: float = -np.inf,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """The k largest finite entries of each row, as (worker, posting, value)."""
-    if posts.size > k:
-        part = np.argpartition(-np.ascontiguousarray(value), k - 1, axis=1)[:, :k]
+    """The k largest entries above `floor` of each row, as (worker, posting, value)."""
+    n = posts.size
+    if n > k:
+        # The k largest end each partitioned row (no negated copy of the block).
+        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
     else:
-        part = np.broadcast_to(np.arange(posts.size), value.shape).copy()
+        part = np.broadcast_to(np.arange(n), value.shape).copy()
     values = np.take_along_axis(value, part, axis=1)
-    finite = np.isfinite(values)
-    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[finite]
-    return rows[r], posts[part[finite]], values[finite].astype(np.float64)
+    above = values > floor
+    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[above]
+    return rows[r], posts[part[above]], values[above].astype(np.float64)
 
 
 def _joined(
@@ -395,15 +402,21 @@ def _group_columns(
 def _restricted_duals(
     n_workers: int, positions: IntArray, columns: Columns, groups: GroupColumns
 ) -> AssignmentDuals:
+    """The restricted LP's duals. Only the workers with a pair in it are nodes of its flow
+    (most are not, after pruning); the others' duals are 0, the least that covers none."""
     on = groups.active
-    return assignment_duals(
-        capacity=np.ones(n_workers, dtype=np.int64),
+    present, worker = np.unique(columns.worker, return_inverse=True)
+    duals = assignment_duals(
+        capacity=np.ones(present.size, dtype=np.int64),
         slots=positions,
-        edge_supplier=columns.worker,
+        edge_supplier=worker.astype(np.int64).ravel(),
         edge_demand=columns.posting,
         edge_weight=columns.weight,
         placements=Placements(groups.group[on], groups.posting[on], groups.weight[on], groups.size),
     )
+    supplier = np.zeros(n_workers)
+    supplier[present] = duals.supplier
+    return replace(duals, supplier=supplier)
 
 
 def _price_pairs(
@@ -427,8 +440,7 @@ def _price_pairs(
             continue
         value = value[hit]
         value -= u[item.rows[hit]].astype(np.float32)[:, None]
-        value[value <= TOLERANCE] = -np.inf
-        w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k)
+        w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k, floor=TOLERANCE)
         stored = item.weight[np.searchsorted(item.rows, w), np.searchsorted(item.posts, p)]
         found.append((w, p, stored.astype(np.float64)))
     if not found:
