@@ -3,9 +3,8 @@
 1. *Scan.* Every eligible pair of a worker outside groups is scored once, block by block
    (`matching.labour.eligible`: a bucket of workers × the postings open to them), and its
    weight kept in float32 (four bytes a pair: about 1.1 GB for the province's 277 million
-   pairs). The restricted problem starts from each worker's `top_k` best postings,
-   each posting's best `posting_top_factor × positions + posting_top_extra` workers, and
-   `START_REGRET_FACTOR` times as many for whom the posting is nearly their best. A
+   pairs). The restricted problem starts from each worker's `top_k` best postings and
+   each posting's best `posting_top_factor × positions + posting_top_extra` workers. A
    group's options (postings the whole group may take) are all kept, weighted by the
    members' sum.
 2. *Rounds.* Solve the LP relaxation of the restricted problem (`matching.engine.duals`),
@@ -51,9 +50,6 @@ ROUNDING_MARGIN = 1e-6
 # After each LP, pairs without flow whose reduced cost is below −PRUNE_SLACK leave the
 # restricted problem (at least the engine's slack is always kept).
 PRUNE_SLACK = 0.1
-# The start also has, per posting, this many times `posting_top_factor × positions +
-# posting_top_extra` workers for whom it is nearly their best posting.
-START_REGRET_FACTOR = 4
 
 
 class GridScorer(Protocol):
@@ -276,8 +272,7 @@ class _Scan:
     def __init__(self, force: Workforce, config: LabourConfig, scorer: GridScorer) -> None:
         self.force, self.config, self.scorer = force, config, scorer
         positions = force.postings["positions"].to_numpy(np.int64)
-        self.top = config.posting_top_factor * positions + config.posting_top_extra
-        self.regret_top = START_REGRET_FACTOR * self.top
+        self.posting_top = config.posting_top_factor * positions + config.posting_top_extra
         empty_i = np.zeros(0, np.int64)
         self.columns = Columns(empty_i, empty_i.copy(), np.zeros(0, np.float64))
         self.removed = np.zeros((force.n_workers, 4), dtype=np.int64)
@@ -286,8 +281,7 @@ class _Scan:
     def run(self, singles: IntArray, accept: BoolArray, report: PricingReport) -> list[_Block]:
         blocks: list[_Block] = []
         by_row: list[tuple[IntArray, IntArray, FloatArray]] = []
-        by_post: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
-        by_regret: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+        by_post: list[tuple[IntArray, IntArray, FloatArray]] = []
         for block in eligible_blocks(self.force, self.config, singles, accept=accept):
             self.removed[block.rows] = block.removed
             self.has_eligible[block.rows] = block.allowed.any(axis=1)
@@ -300,62 +294,37 @@ class _Scan:
             # The starting pairs are chosen on the stored (float32) weights, like the
             # pairs that enter later.
             by_row.append(_best_of_rows(block.rows, block.posts, stored, self.config.top_k))
-            by_post.append(_best_of_posts(block.rows, block.posts, stored, stored, self.top))
-            by_regret.append(_least_regret(block.rows, block.posts, stored, self.regret_top))
+            by_post.append(self._best_of_posts(block.rows, block.posts, stored))
             blocks.append(_Block(block.rows, block.posts, stored, eligible))
             checkpoint()
-        w_best, p_best, _, best = _top_per_posting(*_joined_scored(by_post), self.top)
-        w_near, p_near, _, near = _top_per_posting(*_joined_scored(by_regret), self.regret_top)
-        worker, posting, weight = _joined([*by_row, (w_best, p_best, best), (w_near, p_near, near)])
+        worker, posting, weight = _joined([*by_row, self._merge_posts(*_joined(by_post))])
         keys = worker * self.force.n_postings + posting
         _, first = np.unique(keys, return_index=True)
         self.columns = Columns(worker[first], posting[first], weight[first])
         return blocks
 
+    def _best_of_posts(
+        self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        m = self.posting_top[posts]
+        by_posting = np.ascontiguousarray(weight.T)
+        posting, worker, value = _best_of_rows(posts, rows, by_posting, int(m.max()))
+        # _best_of_rows keeps k per posting: only each posting's own m of them stay.
+        order = np.lexsort((worker, -value, posting))
+        worker, posting, value = worker[order], posting[order], value[order]
+        rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
+        keep = rank < self.posting_top[posting]
+        return worker[keep], posting[keep], value[keep]
 
-def _best_of_posts(
-    rows: IntArray,
-    posts: IntArray,
-    score: npt.NDArray[np.float32],
-    stored: npt.NDArray[np.float32],
-    top: IntArray,
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-    """Each posting's `top` best workers by `score` (workers × postings), as (worker,
-    posting, score, stored weight)."""
-    by_posting = np.ascontiguousarray(score.T)
-    posting, worker, value = _best_of_rows(posts, rows, by_posting, int(top[posts].max()))
-    weight = stored[np.searchsorted(rows, worker), np.searchsorted(posts, posting)]
-    return _top_per_posting(worker, posting, value, weight.astype(np.float64), top)
-
-
-def _least_regret(
-    rows: IntArray, posts: IntArray, stored: npt.NDArray[np.float32], top: IntArray
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-    """Each posting's workers for whom it is nearly their own best posting (least w − the
-    worker's best w). A posting's best workers are mostly everyone's best: these give the
-    first LP places that the others do not crowd, and it starts closer to the optimum."""
-    row_best = stored.max(axis=1)
-    regret = stored - np.where(np.isfinite(row_best), row_best, 0.0).astype(np.float32)[:, None]
-    return _best_of_posts(rows, posts, regret, stored, top)
-
-
-def _joined_scored(
-    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]],
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-    worker, posting, score = _joined([(w, p, v) for w, p, v, _ in parts])
-    stored = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0)
-    return worker, posting, score, stored.astype(np.float64)
-
-
-def _top_per_posting(
-    worker: IntArray, posting: IntArray, score: FloatArray, weight: FloatArray, top: IntArray
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-    """The `top[posting]` highest scores of each posting (ties: lower worker first)."""
-    order = np.lexsort((worker, -score, posting))
-    worker, posting, score, weight = worker[order], posting[order], score[order], weight[order]
-    rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
-    keep = rank < top[posting]
-    return worker[keep], posting[keep], score[keep], weight[keep]
+    def _merge_posts(
+        self, worker: IntArray, posting: IntArray, weight: FloatArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each posting's best across blocks."""
+        order = np.lexsort((worker, -weight, posting))
+        worker, posting, weight = worker[order], posting[order], weight[order]
+        rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
+        keep = rank < self.posting_top[posting]
+        return worker[keep], posting[keep], weight[keep]
 
 
 def _best_of_rows(
