@@ -11,7 +11,8 @@
    read the posting duals v and the least worker and group duals u. Pairs without flow
    whose reduced cost is below −`PRUNE_SLACK` leave the restricted problem (it stays
    small; the LP optimum stays in it). Price every eligible pair: w − u − v > 0 enters
-   (the `top_k` best per worker and per group each round; a pruned pair may re-enter).
+   (the `ENTER_FACTOR × top_k` best per worker and the `top_k` best per group each
+   round; a pruned pair may re-enter).
 3. Stop when nothing enters: the restricted LP's optimum is then the LP optimum over all
    eligible pairs. Whenever it stops, `full_bound` is a valid upper bound over every
    eligible pair: the dual value with the last v and, per worker and group, the least u
@@ -49,7 +50,10 @@ TOLERANCE = 1e-6
 ROUNDING_MARGIN = 1e-6
 # After each LP, pairs without flow whose reduced cost is below −PRUNE_SLACK leave the
 # restricted problem (at least the engine's slack is always kept).
-PRUNE_SLACK = 0.1
+PRUNE_SLACK = 0.05
+# Each round, up to this many times `top_k` pairs enter per worker: fewer rounds (each
+# needs an LP solve from scratch) for a restricted problem that pruning keeps small.
+ENTER_FACTOR = 2
 
 
 class GridScorer(Protocol):
@@ -200,7 +204,8 @@ def generate_columns(
         solved = time.perf_counter()
         active_in_lp = groups.active.copy()
         # The bound is taken before this round's pairs enter: it holds for every pair.
-        entered, best = _price_pairs(blocks, columns, duals, config.top_k, report)
+        enter = ENTER_FACTOR * config.top_k
+        entered, best = _price_pairs(blocks, columns, duals, enter, report)
         entered += _price_groups(groups, duals, config.top_k)
         report.lp_value = duals.value
         report.full_bound = _full_bound(positions, groups, duals, best)
