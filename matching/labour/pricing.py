@@ -311,15 +311,18 @@ class _Scan:
     def _best_of_posts(
         self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
     ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each posting's `posting_top` best workers of the block. Postings are taken in
+        groups of similar `posting_top` (powers of two), so that a posting needing few is
+        not partitioned as deep as the block's largest."""
         m = self.posting_top[posts]
         by_posting = np.ascontiguousarray(weight.T)
-        posting, worker, value = _best_of_rows(posts, rows, by_posting, int(m.max()))
-        # _best_of_rows keeps k per posting: only each posting's own m of them stay.
-        order = np.lexsort((worker, -value, posting))
-        worker, posting, value = worker[order], posting[order], value[order]
-        rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
-        keep = rank < self.posting_top[posting]
-        return worker[keep], posting[keep], value[keep]
+        level = np.ceil(np.log2(np.maximum(m, 1))).astype(np.int64)
+        parts = []
+        for same in np.unique(level):
+            pick = np.flatnonzero(level == same)
+            parts.append(_top_of_rows(posts[pick], rows, by_posting[pick], m[pick]))
+        posting, worker, value = _joined(parts)
+        return worker, posting, value
 
     def _merge_posts(
         self, worker: IntArray, posting: IntArray, weight: FloatArray
@@ -350,6 +353,24 @@ def _best_of_rows(
     above = values > floor
     r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[above]
     return rows[r], posts[part[above]], values[above].astype(np.float64)
+
+
+def _top_of_rows(
+    rows: IntArray, cols: IntArray, value: npt.NDArray[np.floating], keep: IntArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The `keep[i]` largest finite entries of each row i, as (row, col, value)."""
+    n, k = cols.size, int(keep.max())
+    if n > k:
+        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
+    else:
+        part = np.broadcast_to(np.arange(n), value.shape).copy()
+    values = np.take_along_axis(value, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    part = np.take_along_axis(part, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    chosen = (np.arange(part.shape[1])[None, :] < keep[:, None]) & np.isfinite(values)
+    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[chosen]
+    return rows[r], cols[part[chosen]], values[chosen].astype(np.float64)
 
 
 def _joined(
