@@ -134,7 +134,8 @@ class PricedMarket:
     report: PricingReport
     removed: IntArray  # workers × rules: postings each hard rule removed, in funnel order
     has_eligible: BoolArray  # per worker: some posting (for a group: whole) passes every rule
-    duals: AssignmentDuals  # of the last restricted LP (over `columns` and active options)
+    # Of the last restricted LP; pairs and options that entered after it have zero flow.
+    duals: AssignmentDuals
 
     def engine_columns(self, slack: float) -> tuple[IntArray, IntArray]:
         """Single pairs and group options for the integer solve: where the last LP put
@@ -173,7 +174,7 @@ def price(
         options = GroupOptions([], [], np.zeros((0, 4), dtype=np.int64))
     groups = _group_columns(scorer, options, config.top_k, config.block_size)
     report.eligible_group_options = int(groups.group.size)
-    columns, duals = generate_columns(
+    columns, duals = _column_generation(
         force.n_workers, _positions(force), config, blocks, scan.columns, groups, report
     )
     for members, removed, posts in zip(
@@ -184,7 +185,7 @@ def price(
     return PricedMarket(columns, groups, options, report, scan.removed, scan.has_eligible, duals)
 
 
-def generate_columns(
+def _column_generation(
     n_workers: int,
     positions: IntArray,
     config: LabourConfig,
