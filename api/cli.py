@@ -8,6 +8,7 @@ from matching.commands.cli import main as core
 SERVICE_COMMANDS: dict[str, str] = {
     "db": "api.commands:db_group",
     "serve": "api.serve:serve_command",
+    "worker": "api.worker.command:worker_command",
 }
 
 main = LazyGroup(

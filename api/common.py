@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -23,24 +22,35 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# The error answers every domain's endpoints may give (body: `{"error": {code, message,
+# details}}`, see api/errors.py), documented in the OpenAPI schema.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "not logged in, or the token expired"},
+    403: {"description": "visible, but not the caller's to change; or a role that never uses it"},
+    404: {"description": "missing, or outside the caller's scope"},
+    409: {"description": "clashes with the current state"},
+}
+
 # Row ids are 32-bit integers in the database (PostgreSQL INTEGER): a larger id is bad
 # input (422), never a database error (500).
 MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a row id")]
 Limit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+# Bounded so a huge number is a 422, not an integer overflow in the database.
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="rows to skip")]
 Sort = Annotated[
     str | None, Query(description="a column name; prefix with '-' for descending order")
 ]
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back the stored UTC times without their zone; say it, as RFC 3339 wants."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-# A moment in an answer: always with its zone (`…+00:00`), on every database.
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+def sort_query(allowed: Sequence[str]) -> Any:
+    """`sort` for a list endpoint: one of `allowed`, `-` first for descending (in the schema,
+    so a client sees the choices)."""
+    names = "|".join(allowed)
+    return Query(
+        pattern=f"^-?({names})$",
+        description=f"one of {', '.join(allowed)}; prefix with '-' for descending order",
+    )
 
 
 def split_codes(text: str | None) -> list[str]:

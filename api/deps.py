@@ -9,10 +9,10 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.auth.security import read_token
 from api.database.models import User
 from api.errors import UnauthorizedError
 from api.policy import Principal
+from api.security import read_token
 from api.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)

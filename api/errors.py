@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.errors import BangfuError, Cancelled, InvalidInputError, SolverError
@@ -113,6 +114,13 @@ def _http_response(error: StarletteHTTPException) -> JSONResponse:
     )
 
 
+def _data_response() -> JSONResponse:
+    # PostgreSQL refuses some values pydantic lets through (a NUL character in text, a
+    # number beyond its column type): bad input, never a 500.
+    message = "A value sent cannot be stored (a NUL character, or a number out of range)."
+    return JSONResponse(error_body("invalid_input", message), 422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_bangfu(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, BangfuError)
@@ -126,6 +134,11 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         return _http_response(error)
 
+    async def on_data(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, DataError)
+        return _data_response()
+
     app.add_exception_handler(BangfuError, on_bangfu)
+    app.add_exception_handler(DataError, on_data)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -36,6 +36,7 @@ from api.database.models import (
     Worker,
 )
 from api.errors import ForbiddenError, NotFoundError
+from matching.errors import InvalidInputError
 
 # What an expert or a city sees of a plan: never a proposal that was not published.
 SHOWN_TO_PEOPLE = (
@@ -78,6 +79,9 @@ def _villages_of_county(county_code: str | None) -> Any:
 
 def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
     """The rows of `model` the caller may read."""
+    personal = _PERSONAL_RULES.get(model)
+    if personal is not None:
+        return personal(principal)
     if principal.is_province:
         return true()
     rule = _RULES.get(model)
@@ -170,8 +174,9 @@ _RULES = {
     Expert: _expert_rule,
     MatchRun: _run_rule,
     Assignment: _assignment_rule,
-    Notification: _notification_rule,
 }
+# Personal rows: one's own only, the province office's included.
+_PERSONAL_RULES = {Notification: _notification_rule}
 
 
 def load_visible(session: Session, principal: Principal, model: type[Any], key: Any) -> Any:
@@ -210,6 +215,29 @@ def check_expert_write(principal: Principal, expert_id: str) -> None:
     raise ForbiddenError("Only the province office or the expert may change this profile.")
 
 
+# What an expert may change of their own profile; the rest is the province office's.
+EXPERT_OWN_FIELDS = frozenset(
+    {
+        "service_days_per_quarter",
+        "max_travel_km",
+        "language_codes",
+        "profile_zh",
+        "available_periods",
+    }
+)
+
+
+def check_expert_fields(principal: Principal, expert_id: str, fields: set[str]) -> None:
+    """The province office changes any field; an expert a few of their own profile."""
+    check_expert_write(principal, expert_id)
+    others = sorted(fields - EXPERT_OWN_FIELDS)
+    if not principal.is_province and others:
+        raise ForbiddenError(
+            f"An expert may change only {', '.join(sorted(EXPERT_OWN_FIELDS))}; "
+            f"not {', '.join(others)}."
+        )
+
+
 def check_run_scope(principal: Principal, scope_kind: str, scope_code: str | None) -> None:
     """Requesting a run: the province anywhere, a coordinator for their own county only."""
     if principal.is_province:
@@ -221,3 +249,18 @@ def check_run_scope(principal: Principal, scope_kind: str, scope_code: str | Non
     ):
         return
     raise ForbiddenError("A coordinator may request matches for their own county only.")
+
+
+def writable_village(session: Session, principal: Principal, village_id: str) -> Village:
+    """A village the caller may put a need or a worker in. One outside their scope is
+    answered exactly like one that does not exist (422 naming the field): they may not
+    know it exists; one they see but may not change is 403."""
+    village = session.scalars(
+        select(Village).where(Village.village_id == village_id, visible(principal, Village))
+    ).one_or_none()
+    if village is None:
+        raise InvalidInputError(
+            f"village_id: no village {village_id!r} in your scope.", item="village_id"
+        )
+    check_county_write(principal, village.county_code)
+    return village

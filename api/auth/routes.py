@@ -11,11 +11,11 @@ from sqlalchemy import select
 from api.auth import service
 from api.auth.ratelimit import LoginLimiter
 from api.auth.schemas import TokenOut, UserCreate, UserOut, UserUpdate
-from api.auth.security import create_token
 from api.common import RowId
 from api.database.models import ROLE_LABELS, Role, User
 from api.deps import PrincipalDep, SessionDep, SettingsDep
 from api.policy import require_role
+from api.security import create_token
 
 router = APIRouter(tags=["accounts"])
 

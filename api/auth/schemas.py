@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import UtcDateTime
 from api.database.models import Role
 
 
@@ -24,7 +25,7 @@ class UserOut(BaseModel):
     expert_id: str | None
     city_code: str | None
     active: bool
-    created_at: UtcDateTime
+    created_at: datetime
 
 
 class UserCreate(BaseModel):

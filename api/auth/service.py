@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from api.audit import record, snapshot
 from api.auth.schemas import UserCreate, UserUpdate
-from api.auth.security import DUMMY_HASH, hash_password, verify_password
 from api.database.models import County, Expert, PartnerCity, Role, User
 from api.errors import ConflictError, NotFoundError, UnauthorizedError
 from api.policy import Principal
+from api.security import DUMMY_HASH, hash_password, verify_password
 from matching.errors import InvalidInputError
 
 # The scope column each role needs, and the table it must name a row of.

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api.common import Limit, Offset, Sort
+from api.common import ERROR_RESPONSES, Limit, Offset, sort_query
 from api.database.models import RunState
 from api.deps import PrincipalDep, SessionDep
 from api.reports import service, tables
@@ -25,7 +25,7 @@ from api.reports.schemas import (
     RunSummaryReport,
 )
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], responses=ERROR_RESPONSES)
 
 Format = Annotated[ReportFormat, Query(description="json, or a csv / xlsx file")]
 Period = Annotated[str | None, Query(max_length=8, description="one period only, e.g. 2026Q1")]
@@ -33,6 +33,7 @@ Market = Annotated[Literal["experts", "labour"] | None, Query(description="the m
 ScopeKind = Annotated[Literal["county", "prefecture", "province"] | None, Query()]
 ScopeCode = Annotated[str | None, Query(max_length=32, description="a county or prefecture")]
 State = Annotated[RunState | None, Query(description="a run state")]
+RunSort = Annotated[str | None, sort_query(service.RUN_SORT_COLUMNS)]
 
 
 def _answer(
@@ -94,7 +95,7 @@ def runs(
     scope_kind: ScopeKind = None,
     scope_code: ScopeCode = None,
     state: State = None,
-    sort: Sort = "-id",
+    sort: RunSort = "-id",
     limit: Limit = 100,
     offset: Offset = 0,
     format: Format = "json",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.common import Page, UtcDateTime
+from api.common import Page
 
 CoverageGrouping = Literal["county", "prefecture"]
 PlacementGrouping = Literal["city", "prefecture"]
@@ -96,11 +97,11 @@ class RunHistoryItem(BaseModel):
     bound: float | None
     gap: float | None
     attempts: int
-    created_at: UtcDateTime
-    started_at: UtcDateTime | None
-    finished_at: UtcDateTime | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
     duration_seconds: float | None
-    published_at: UtcDateTime | None
+    published_at: datetime | None
 
 
 class RunHistoryPage(Page[RunHistoryItem]):
@@ -120,7 +121,7 @@ class RunSummaryRow(BaseModel):
     max_duration_seconds: float | None
     mean_gap: float | None
     last_objective: float | None = Field(description="objective of the latest run with one")
-    last_created_at: UtcDateTime
+    last_created_at: datetime
 
 
 class RunSummaryReport(BaseModel):

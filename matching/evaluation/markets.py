@@ -9,6 +9,7 @@ from matching.data.reference import Reference
 from matching.errors import InvalidInputError
 from matching.evaluation.experts import expert_outcomes, expert_plans
 from matching.evaluation.experts_churn import expert_churn
+from matching.evaluation.experts_model import rating_model_vs_truth
 from matching.evaluation.experts_setting import expert_setting
 from matching.evaluation.labour import labour_outcomes, labour_plans, retention_model_vs_truth
 from matching.evaluation.runner import Market, Measured
@@ -26,7 +27,8 @@ def measure_experts(dataset: Dataset, reference: Reference, seed: int) -> Measur
         churn = expert_churn(dataset, reference, plan, seed=seed, config=config, setting=setting)
         figures["churn_after_decline"] = float(churn.pairs_moved)
         measured[name] = figures
-    return Measured(measured)
+    model = rating_model_vs_truth(dataset, setting, plans["bangfu"])
+    return Measured(measured, {} if model is None else {"rating_model_vs_truth": model.as_dict()})
 
 
 def measure_labour(dataset: Dataset, reference: Reference, seed: int) -> Measured:

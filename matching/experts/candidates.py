@@ -8,7 +8,7 @@ material of "no candidate passed the hard rules (which rule removed most)".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,22 @@ class ExpertCandidates:
     removed: IntArray  # (n_needs, len(RULES)): experts failing each rule (industry: all others)
     passing: IntArray  # per need: experts passing every rule
     in_industry: IntArray  # per need: experts of the need's industry
+    # Per eligible pair (same order): the content terms of its weight, for the rating model.
+    terms: dict[str, FloatArray] = field(default_factory=dict)
+
+    def rescored(self, scores: FloatArray, top_k: int) -> ExpertCandidates:
+        """The same pairs with other edge weights (aligned with `eligible`); the top k per
+        need are chosen again by them."""
+        pairs, order = _by_need(Candidates(self.eligible.rows, self.eligible.cols, scores))
+        rank = np.arange(len(pairs)) - np.searchsorted(pairs.rows, pairs.rows)
+        top = rank < top_k
+        top_pairs = Candidates(pairs.rows[top], pairs.cols[top], pairs.scores[top])
+        return replace(
+            self,
+            pairs=top_pairs,
+            eligible=pairs,
+            terms={name: values[order] for name, values in self.terms.items()},
+        )
 
     def rule_that_removed_most(self, need: int) -> str:
         """`industry` when no expert works in it, else the rule failed by most of its experts."""
@@ -51,6 +67,7 @@ def generate(context: PairContext) -> ExpertCandidates:
     industries = tables.needs["industry_code"].astype(str).to_numpy()
     parts: list[Candidates] = []
     every: list[Candidates] = []
+    terms: list[dict[str, FloatArray]] = []
     for industry in sorted(set(industries)):
         need_rows = np.flatnonzero(industries == industry).astype(np.int64)
         experts = by_industry.get(industry, np.zeros(0, dtype=np.int64))
@@ -58,21 +75,30 @@ def generate(context: PairContext) -> ExpertCandidates:
         in_industry[need_rows] = experts.size
         if experts.size == 0:
             continue
-        top, eligible = _industry_candidates(context, need_rows, experts, removed, passing)
+        top, eligible = _industry_candidates(context, need_rows, experts, removed, passing, terms)
         parts.append(top)
         every.append(eligible)
+    pairs, _ = _by_need(concatenate(parts))
+    eligible, order = _by_need(concatenate(every))
     return ExpertCandidates(
-        pairs=_by_need(concatenate(parts)),
-        eligible=_by_need(concatenate(every)),
+        pairs=pairs,
+        eligible=eligible,
         removed=removed,
         passing=passing,
         in_industry=in_industry,
+        terms={name: np.concatenate([t[name] for t in terms])[order] for name in TERMS}
+        if terms
+        else {name: np.zeros(0) for name in TERMS},
     )
 
 
-def _by_need(pairs: Candidates) -> Candidates:
-    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows))
-    return Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order])
+# Content terms kept per eligible pair (see `PairBlock`).
+TERMS = ("text", "skill_share", "distance_km")
+
+
+def _by_need(pairs: Candidates) -> tuple[Candidates, IntArray]:
+    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows)).astype(np.int64)
+    return Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order]), order
 
 
 def _industry_candidates(
@@ -81,6 +107,7 @@ def _industry_candidates(
     experts: IntArray,
     removed: IntArray,
     passing: IntArray,
+    terms: list[dict[str, FloatArray]],
 ) -> tuple[Candidates, Candidates]:
     """The top k of each need and every eligible pair, from one pass over the blocks."""
     travel = context.tables.experts["max_travel_km"].to_numpy(np.float64)[experts]
@@ -96,6 +123,7 @@ def _industry_candidates(
         weight = block.weight(context.config, travel)
         at_row, at_col = np.nonzero(allowed)
         eligible.append(Candidates(rows[at_row], experts[at_col], weight[at_row, at_col]))
+        terms.append({name: getattr(block, name)[at_row, at_col] for name in TERMS})
         return np.where(allowed, weight, -np.inf)
 
     found = top_k_per_row(

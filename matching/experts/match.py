@@ -18,6 +18,7 @@ from matching.experts.config import ExpertConfig
 from matching.experts.fill import fill_open_places
 from matching.experts.pool import EdgePool, Weights, build_pool
 from matching.experts.pricing import PricingReport, solve_priced
+from matching.experts.rating import RatedPairs, apply_rating, train_rating
 from matching.experts.rules import PairContext
 from matching.experts.stages import (
     Seat,
@@ -55,6 +56,7 @@ class ExpertRun:
     role: tuple[str, ...]  # per chosen edge: lead, team or locked
     seat_skills: tuple[tuple[str, ...], ...]  # per chosen edge
     timings: dict[str, float] = field(default_factory=dict)
+    rated: RatedPairs | None = None  # the rating model behind the weights, when one was used
 
 
 ExpertMatch = MatchOutput[ExpertRun]
@@ -74,6 +76,13 @@ def run_stages(
     started = time.perf_counter()
     context = pair_context(tables, config)
     candidates = generate(context)
+    rating_started = time.perf_counter()
+    rated = None
+    if weights is None and config.edge_model == "rating":
+        fit = train_rating(tables, context)
+        if fit is not None:
+            candidates, rated = apply_rating(fit, tables, candidates, config)
+    rating_time = time.perf_counter() - rating_started
     pool = build_pool(context, candidates, decisions, weights)
     suppliers = suppliers_of(tables, pool)
     scored = time.perf_counter()
@@ -89,7 +98,8 @@ def run_stages(
     lead_capacity = _remaining_capacity(tables, pool, suppliers, team_locks)
     lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous, lead_capacity)
     lead_result, lead_pricing = _solve(lead, pool, tables, config)
-    lead_edges = lead.pool_edge[lead_result.chosen]
+    # A plan within the solver's gap may leave a need uncovered that a free expert fits.
+    lead_edges = lead.pool_edge[fill_open_places(lead.problem, lead_result.chosen)]
     seats = _open_seats(tables, pool, lead_edges, team_locks)
     remaining = _remaining_capacity(
         tables, pool, suppliers, np.concatenate([lead_edges, team_locks])
@@ -110,11 +120,15 @@ def run_stages(
         + tuple(asked[int(pool.need[i])] for i in team_locks)
         + tuple(team.seat_skills[int(s)] for s in seat_of)
     )
-    timings = {"scoring": scored - started, "total": time.perf_counter() - started}
+    timings = {
+        "scoring": scored - started,
+        "rating_model": rating_time,
+        "total": time.perf_counter() - started,
+    }
     return ExpertRun(
         tables, config, decisions, context, candidates, pool, suppliers,
         (lead, team), (lead_result, team_result), (lead_pricing, team_pricing),
-        chosen, roles, seat_skills, timings,
+        chosen, roles, seat_skills, timings, rated,
     )  # fmt: skip
 
 
@@ -123,8 +137,11 @@ def pair_context(tables: ExpertTables, config: ExpertConfig) -> PairContext:
     profiles = tables.experts["profile_zh"].tolist()
     descriptions = tables.needs["description_zh"].tolist()
     # One pass over the texts: fitting and vectorising both count every text's n-grams.
-    vectors = TextAffinity().fit_transform([*profiles, *descriptions])
-    return PairContext(tables, config, vectors[len(profiles) :], vectors[: len(profiles)])
+    text_model = TextAffinity()
+    vectors = text_model.fit_transform([*profiles, *descriptions])
+    return PairContext(
+        tables, config, vectors[len(profiles) :], vectors[: len(profiles)], text_model
+    )
 
 
 def _solve(

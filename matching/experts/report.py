@@ -9,6 +9,7 @@ import pandas as pd
 
 from matching.data.tables import split_codes
 from matching.experts.match import ExpertMatch, ExpertRun
+from matching.experts.rating import chosen_features, rating_term
 from matching.experts.rules import RULES
 from matching.explain import rounded, term
 from matching.scoring.text import pair_cosine
@@ -22,7 +23,7 @@ def build_match(run: ExpertRun) -> ExpertMatch:
         *(row["explanation"] for row in unassigned.to_dict("records")),
     ]
     return ExpertMatch(
-        assignments=assignments,
+        assignments=assignments.drop(columns=_REASON_TERMS, errors="ignore"),
         unassigned=unassigned.drop(columns="explanation"),
         explanations=explanations,
         summary=summary(run, assignments),
@@ -68,7 +69,39 @@ def assignment_frame(run: ExpertRun) -> pd.DataFrame:
     )
     for flag in t.priority_flags.columns:
         frame[flag] = t.priority_flags[flag].to_numpy()[need]
+    _add_rating_columns(run, frame, need, expert)
     return frame.sort_values(["need_id", "role", "expert_id"], ignore_index=True)
+
+
+_REASON_TERMS = "rating_reason_terms"
+
+
+def _add_rating_columns(run: ExpertRun, frame: pd.DataFrame, need: Any, expert: Any) -> None:
+    """Predicted rating, past visits and the reasons that lift the pair above its need's
+    average eligible expert, when the weights came from the rating model."""
+    if run.rated is None:
+        return
+    X = chosen_features(run.rated, run.context, need, expert)
+    model = run.rated.fit.model
+    frame["predicted_rating"] = model.predict(X)
+    anywhere, here = model.past_visits(X["expert_id"], X["village_id"])
+    frame["past_visits"] = anywhere
+    frame["past_visits_in_village"] = here
+    reasons = run.rated.reasons(X, need)
+    frame["rating_reasons"] = [";".join(str(t["key"]) for t in r) for r in reasons]
+    # The terms with their values, for the explanations only (dropped from the table).
+    frame[_REASON_TERMS] = pd.Series(reasons, index=frame.index, dtype=object)
+
+
+def _rating_terms(row: dict[Any, Any]) -> list[dict[str, Any]]:
+    if "predicted_rating" not in row:
+        return []
+    return [
+        rating_term("predicted_rating", rounded(row["predicted_rating"])),
+        rating_term("past_visits", int(row["past_visits"])),
+        rating_term("past_visits_in_village", int(row["past_visits_in_village"])),
+        rating_term("rating_reasons", row[_REASON_TERMS]),
+    ]
 
 
 def assignment_explanation(row: dict[Any, Any]) -> dict[str, Any]:
@@ -90,6 +123,7 @@ def assignment_explanation(row: dict[Any, Any]) -> dict[str, Any]:
         term("urgency", int(row["urgency"])),
         term("edge_weight", rounded(row["edge_weight"])),
         term("stability_bonus", bool(bonus)),
+        *_rating_terms(row),
     ]
     return {
         "kind": "assignment",
@@ -180,6 +214,7 @@ def summary(run: ExpertRun, assignments: pd.DataFrame) -> dict[str, Any]:
         "experts_available": int(t.n_experts),
         "experts_used": int(assignments["expert_id"].nunique()),
         "pairs_kept_from_previous": int(assignments["previous"].sum()),
+        "rating_model": None if run.rated is None else run.rated.fit.as_dict(),
         "stages": stages,
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
     }

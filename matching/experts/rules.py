@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from matching.experts.config import ExpertConfig
 from matching.experts.tables import ExpertTables
+from matching.scoring.text import TextAffinity
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -59,6 +60,8 @@ class PairContext:
     config: ExpertConfig
     need_text: sp.csr_matrix
     expert_text: sp.csr_matrix
+    # The fitted vectoriser, to put past needs' descriptions in the same space.
+    text_model: TextAffinity | None = None
 
     def block(self, rows: IntArray, cols: IntArray) -> PairBlock:
         t, config = self.tables, self.config

@@ -41,6 +41,10 @@ class ExpertTables:
     needs: pd.DataFrame
     villages: pd.DataFrame
     deep_poverty_counties: frozenset[str] = field(default_factory=frozenset)
+    # Past visits (expert_id, need_id, village_id, rating) and the closed needs they served:
+    # the history the rating model learns from. None: no history (content scores only).
+    visits: pd.DataFrame | None = None
+    past_needs: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         require_columns(self.experts, EXPERT_COLUMNS, "experts")

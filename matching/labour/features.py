@@ -190,24 +190,96 @@ def grid_logit(
     columns: Columns | None = None,
 ) -> FloatArray:
     """The linear model's logit on every pair of workers `rows` × postings `posts`; group
-    members are scored as going with their fellow villagers."""
+    members are scored as going with their fellow villagers.
+
+    The features of `feature_arrays`, summed in fewer passes over the grid (it is scored
+    for every eligible pair): worker-only and posting-only features are summed as
+    vectors, and features of a worker and the posting's city, industry or earmark are
+    weighted and summed on a small table first, then spread over the postings."""
+    if rows.size == 0 or posts.size == 0:
+        return np.zeros((rows.size, posts.size))
+    c = Columns.of(force) if columns is None else columns
+    beta = coefficients
     group = force.group_of_worker[rows] >= 0
-    shape = PairShape(rows, posts, grid=True)
-    arrays = feature_arrays(force, shape, group, employer_rate, columns)
-    by_worker = np.full((rows.size, 1), intercept)
-    by_posting = np.zeros((1, posts.size))
-    logit = np.zeros((rows.size, posts.size))
-    for name, values in arrays.items():
-        beta = coefficients[name]
-        if values.shape == (1, 1) or values.shape == (rows.size, 1):
-            by_worker = by_worker + beta * values
-        elif values.shape == (1, posts.size):
-            by_posting = by_posting + beta * values
+    of_rows = feature_arrays(force, PairShape(rows, posts[:0], grid=True), group, employer_rate, c)
+    of_posts = feature_arrays(
+        force, PairShape(rows[:0], posts, grid=True), group[:0], employer_rate, c
+    )
+    by_worker = np.full(rows.size, intercept)
+    by_posting = np.zeros(posts.size)
+    pair = []
+    for name in FEATURES:
+        if of_rows[name].shape[0] == rows.size and of_rows[name].shape[1] == 1:
+            by_worker += beta[name] * of_rows[name][:, 0]
+        elif of_rows[name].shape == (1, 1):
+            by_worker += beta[name] * of_rows[name][0, 0]
+        elif of_posts[name].shape == (1, posts.size):
+            by_posting += beta[name] * of_posts[name][0]
         else:
-            logit += beta * values
-    logit += by_worker
-    logit += by_posting
+            pair.append(name)
+    if set(pair) != _PAIR_FEATURES:
+        raise RuntimeError(f"pair features {sorted(pair)} are not all summed by grid_logit")
+    shape = PairShape(rows, posts, grid=True)
+    needed = c.skills_required[posts]
+    # skill_share: held / required skills, 1 where the posting requires none.
+    by_posting += beta["skill_share"] * (needed == 0)
+    logit = shape.overlap(*force.skill_matrices)
+    logit *= beta["skill_share"] * np.where(needed > 0, 1.0 / np.maximum(needed, 1.0), 0.0)
+    logit += by_worker[:, None]
+    logit += by_posting[None, :]
+    by_city = (
+        beta["city_wish"] * force.city_wish[rows]
+        + beta["distance_1000km"] * c.distance_1000km[rows]
+        + beta["paired"] * c.paired[rows]
+    )
+    logit += np.take(by_city, force.posting_city[posts], axis=1)
+    spread_lookups(
+        logit,
+        rows,
+        posts,
+        [(beta["sector_experience"], *force.sector_experience),
+         (beta["industry_wish"], *force.industry_wish)],
+    )  # fmt: skip
+    logit += _earmark_grid(force, rows, posts, c.earmarked, beta["earmarked_for_worker"])
+    wage_ratio = np.log(c.wage[posts])[None, :] - np.log(c.expected_wage[rows])[:, None]
+    np.clip(wage_ratio, -0.5, 0.5, out=wage_ratio)
+    wage_ratio *= beta["log_wage_ratio"]
+    logit += wage_ratio
     return logit
+
+
+_PAIR_FEATURES = {
+    "skill_share", "sector_experience", "industry_wish", "city_wish", "distance_1000km",
+    "paired", "log_wage_ratio", "earmarked_for_worker",
+}  # fmt: skip
+
+
+def spread_lookups(
+    grid: FloatArray,
+    rows: IntArray,
+    posts: IntArray,
+    terms: list[tuple[float, BoolArray, IntArray]],
+) -> None:
+    """grid += Σ factor × table[worker, column[posting]] (0 where the column is −1), summed
+    once per distinct combination of the postings' columns, then spread."""
+    if not terms:
+        return
+    keys = np.stack([column[posts] for _, _, column in terms])
+    combos, which = np.unique(keys, axis=1, return_inverse=True)
+    small = np.zeros((rows.size, combos.shape[1]))
+    for (factor, table, _), col in zip(terms, combos, strict=True):
+        known = col >= 0
+        small[:, known] += factor * table[rows][:, col[known]]
+    grid += np.take(small, np.asarray(which).ravel(), axis=1)
+
+
+def _earmark_grid(
+    force: Workforce, rows: IntArray, posts: IntArray, marked: BoolArray, factor: float
+) -> FloatArray:
+    """factor × earmarked_for_worker, one row per prefecture among the workers, spread."""
+    prefectures, which = np.unique(force.worker_prefecture[rows], return_inverse=True)
+    for_me = force.earmarked[posts][:, prefectures].T & marked[posts][None, :]
+    return np.take(factor * for_me, np.asarray(which).ravel(), axis=0)
 
 
 def no_history_rate(force: Workforce) -> FloatArray:

@@ -8,8 +8,11 @@
    group's options (postings the whole group may take) are all kept, weighted by the
    members' sum.
 2. *Rounds.* Solve the LP relaxation of the restricted problem (`matching.engine.duals`),
-   read the posting duals v and the least worker and group duals u. Price every eligible
-   pair: w − u − v > 0 enters (the `top_k` best per worker and per group each round).
+   read the posting duals v and the least worker and group duals u. Pairs without flow
+   whose reduced cost is below −`PRUNE_SLACK` leave the restricted problem (it stays
+   small; the LP optimum stays in it). Price every eligible pair: w − u − v > 0 enters
+   (the `ENTER_FACTOR × top_k` best per worker and the `top_k` best per group each
+   round; a pruned pair may re-enter).
 3. Stop when nothing enters: the restricted LP's optimum is then the LP optimum over all
    eligible pairs. Whenever it stops, `full_bound` is a valid upper bound over every
    eligible pair: the dual value with the last v and, per worker and group, the least u
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -45,6 +48,12 @@ BoolArray = npt.NDArray[np.bool_]
 TOLERANCE = 1e-6
 # What float32 rounding can hide of a weight; added to each stored weight in the bound.
 ROUNDING_MARGIN = 1e-6
+# After each LP, pairs without flow whose reduced cost is below −PRUNE_SLACK leave the
+# restricted problem (at least the engine's slack is always kept).
+PRUNE_SLACK = 0.05
+# Each round, up to this many times `top_k` pairs enter per worker: fewer rounds (each
+# needs an LP solve from scratch) for a restricted problem that pruning keeps small.
+ENTER_FACTOR = 2
 
 
 class GridScorer(Protocol):
@@ -125,7 +134,8 @@ class PricedMarket:
     report: PricingReport
     removed: IntArray  # workers × rules: postings each hard rule removed, in funnel order
     has_eligible: BoolArray  # per worker: some posting (for a group: whole) passes every rule
-    duals: AssignmentDuals  # of the last restricted LP (over `columns` and active options)
+    # Of the last restricted LP; pairs and options that entered after it have zero flow.
+    duals: AssignmentDuals
 
     def engine_columns(self, slack: float) -> tuple[IntArray, IntArray]:
         """Single pairs and group options for the integer solve: where the last LP put
@@ -164,23 +174,48 @@ def price(
         options = GroupOptions([], [], np.zeros((0, 4), dtype=np.int64))
     groups = _group_columns(scorer, options, config.top_k, config.block_size)
     report.eligible_group_options = int(groups.group.size)
-    columns = scan.columns
+    columns, duals = _column_generation(
+        force.n_workers, _positions(force), config, blocks, scan.columns, groups, report
+    )
+    for members, removed, posts in zip(
+        options.members, options.removed, options.postings, strict=True
+    ):
+        scan.removed[members] = removed
+        scan.has_eligible[members] = posts.size > 0
+    return PricedMarket(columns, groups, options, report, scan.removed, scan.has_eligible, duals)
+
+
+def _column_generation(
+    n_workers: int,
+    positions: IntArray,
+    config: LabourConfig,
+    blocks: list[_Block],
+    columns: Columns,
+    groups: GroupColumns,
+    report: PricingReport,
+) -> tuple[Columns, AssignmentDuals]:
+    """Rounds of restricted LP and pricing until nothing enters or the bound is close."""
     duals = None
+    active_in_lp = groups.active.copy()
     for _ in range(config.pricing_rounds):
         report.rounds += 1
         started = time.perf_counter()
-        duals = _restricted_duals(force, columns, groups)
+        duals = _restricted_duals(n_workers, positions, columns, groups)
+        columns, duals = _pruned(columns, duals, max(PRUNE_SLACK, config.engine_slack))
         solved = time.perf_counter()
+        active_in_lp = groups.active.copy()
         # The bound is taken before this round's pairs enter: it holds for every pair.
-        entered, best = _price_pairs(blocks, columns, duals, config.top_k, report)
+        enter = ENTER_FACTOR * config.top_k
+        entered, best = _price_pairs(blocks, columns, duals, enter, report)
         entered += _price_groups(groups, duals, config.top_k)
         report.lp_value = duals.value
-        report.full_bound = _full_bound(force, groups, duals, best)
+        report.full_bound = _full_bound(positions, groups, duals, best)
         report.history.append(
             {
                 "lp_value": round(duals.value, 4),
                 "full_bound": round(report.full_bound, 4),
                 "entered": entered,
+                "restricted_pairs": int(duals.edge_flow.size),
                 "potential_passes": duals.iterations,
             }
         )
@@ -199,14 +234,41 @@ def price(
         if report.full_bound - duals.value <= config.pricing_gap * max(1.0, abs(duals.value)):
             break  # proven close enough: the summary reports the gap, not optimality
     report.restricted_pairs = int(columns.worker.size)
-    if duals is None or (report.rounds and entered):
-        duals = _restricted_duals(force, columns, groups)
-    for members, removed, posts in zip(
-        options.members, options.removed, options.postings, strict=True
-    ):
-        scan.removed[members] = removed
-        scan.has_eligible[members] = posts.size > 0
-    return PricedMarket(columns, groups, options, report, scan.removed, scan.has_eligible, duals)
+    if duals is None:  # no round (pricing_rounds ≥ 1 makes this unreachable)
+        duals = _restricted_duals(n_workers, positions, columns, groups)
+    # The last round's pairs entered after its LP: they carry no flow in it (and, with a
+    # positive reduced cost, all reach the engine). No second solve is needed for them.
+    return columns, _with_new_columns(duals, columns, groups, active_in_lp)
+
+
+def _pruned(
+    columns: Columns, duals: AssignmentDuals, slack: float
+) -> tuple[Columns, AssignmentDuals]:
+    """Drop pairs that carry no flow and whose reduced cost is below −slack: the LP optimum
+    stays feasible (its value does not drop) while the next LP stays small. A dropped pair
+    is priced again every round and enters again if it turns attractive."""
+    reduced = columns.weight - duals.supplier[columns.worker] - duals.demand[columns.posting]
+    keep = (duals.edge_flow > 0) | (reduced >= -slack)
+    if keep.all():
+        return columns, duals
+    kept = Columns(columns.worker[keep], columns.posting[keep], columns.weight[keep])
+    return kept, replace(duals, edge_flow=duals.edge_flow[keep])
+
+
+def _with_new_columns(
+    duals: AssignmentDuals, columns: Columns, groups: GroupColumns, active_in_lp: BoolArray
+) -> AssignmentDuals:
+    """The duals with zero flow on the pairs and group options added after their LP."""
+    edge_flow = np.zeros(columns.worker.size, dtype=np.int64)
+    edge_flow[: duals.edge_flow.size] = duals.edge_flow
+    active = np.flatnonzero(groups.active)
+    placement_flow = np.zeros(active.size, dtype=np.int64)
+    placement_flow[np.searchsorted(active, np.flatnonzero(active_in_lp))] = duals.placement_flow
+    return replace(duals, edge_flow=edge_flow, placement_flow=placement_flow)
+
+
+def _positions(force: Workforce) -> IntArray:
+    return force.postings["positions"].to_numpy(np.int64)
 
 
 class _Scan:
@@ -231,13 +293,15 @@ class _Scan:
             self.has_eligible[block.rows] = block.allowed.any(axis=1)
             if block.posts.size == 0 or not block.allowed.any():
                 continue
-            weight = self.scorer.grid(block.rows, block.posts)
-            weight[~block.allowed] = -np.inf
-            report.eligible_pairs += int(block.allowed.sum())
-            by_row.append(_best_of_rows(block.rows, block.posts, weight, self.config.top_k))
-            by_post.append(self._best_of_posts(block.rows, block.posts, weight))
+            stored = self.scorer.grid(block.rows, block.posts).astype(np.float32)
+            stored[~block.allowed] = -np.inf
             eligible = int(block.allowed.sum())
-            blocks.append(_Block(block.rows, block.posts, weight.astype(np.float32), eligible))
+            report.eligible_pairs += eligible
+            # The starting pairs are chosen on the stored (float32) weights, like the
+            # pairs that enter later.
+            by_row.append(_best_of_rows(block.rows, block.posts, stored, self.config.top_k))
+            by_post.append(self._best_of_posts(block.rows, block.posts, stored))
+            blocks.append(_Block(block.rows, block.posts, stored, eligible))
             checkpoint()
         worker, posting, weight = _joined([*by_row, self._merge_posts(*_joined(by_post))])
         keys = worker * self.force.n_postings + posting
@@ -246,22 +310,20 @@ class _Scan:
         return blocks
 
     def _best_of_posts(
-        self, rows: IntArray, posts: IntArray, weight: FloatArray
+        self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
     ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each posting's `posting_top` best workers of the block. Postings are taken in
+        groups of similar `posting_top` (powers of two), so that a posting needing few is
+        not partitioned as deep as the block's largest."""
         m = self.posting_top[posts]
-        top = int(m.max())
-        if rows.size > top + 1:
-            part = np.argpartition(-weight, top, axis=0)[: top + 1]
-        else:
-            part = np.broadcast_to(np.arange(rows.size)[:, None], weight.shape).copy()
-        values = np.take_along_axis(weight, part, axis=0)
-        order = np.argsort(-values, axis=0, kind="stable")
-        part = np.take_along_axis(part, order, axis=0)
-        values = np.take_along_axis(values, order, axis=0)
-        rank = np.arange(part.shape[0])[:, None]
-        keep = (rank < m[None, :]) & np.isfinite(values)
-        c = np.broadcast_to(np.arange(posts.size)[None, :], part.shape)[keep]
-        return rows[part[keep]], posts[c], values[keep]
+        by_posting = np.ascontiguousarray(weight.T)
+        level = np.ceil(np.log2(np.maximum(m, 1))).astype(np.int64)
+        parts = []
+        for same in np.unique(level):
+            pick = np.flatnonzero(level == same)
+            parts.append(_top_of_rows(posts[pick], rows, by_posting[pick], m[pick]))
+        posting, worker, value = _joined(parts)
+        return worker, posting, value
 
     def _merge_posts(
         self, worker: IntArray, posting: IntArray, weight: FloatArray
@@ -275,17 +337,41 @@ class _Scan:
 
 
 def _best_of_rows(
-    rows: IntArray, posts: IntArray, value: npt.NDArray[np.floating], k: int
+    rows: IntArray,
+    posts: IntArray,
+    value: npt.NDArray[np.floating],
+    k: int,
+    floor: float = -np.inf,
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """The k largest finite entries of each row, as (worker, posting, value)."""
-    if posts.size > k:
-        part = np.argpartition(-value, k - 1, axis=1)[:, :k]
+    """The k largest entries above `floor` of each row, as (worker, posting, value)."""
+    n = posts.size
+    if n > k:
+        # The k largest end each partitioned row (no negated copy of the block).
+        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
     else:
-        part = np.broadcast_to(np.arange(posts.size), value.shape).copy()
+        part = np.broadcast_to(np.arange(n), value.shape).copy()
     values = np.take_along_axis(value, part, axis=1)
-    finite = np.isfinite(values)
-    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[finite]
-    return rows[r], posts[part[finite]], values[finite].astype(np.float64)
+    above = values > floor
+    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[above]
+    return rows[r], posts[part[above]], values[above].astype(np.float64)
+
+
+def _top_of_rows(
+    rows: IntArray, cols: IntArray, value: npt.NDArray[np.floating], keep: IntArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The `keep[i]` largest finite entries of each row i, as (row, col, value)."""
+    n, k = cols.size, int(keep.max())
+    if n > k:
+        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
+    else:
+        part = np.broadcast_to(np.arange(n), value.shape).copy()
+    values = np.take_along_axis(value, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    part = np.take_along_axis(part, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    chosen = (np.arange(part.shape[1])[None, :] < keep[:, None]) & np.isfinite(values)
+    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[chosen]
+    return rows[r], cols[part[chosen]], values[chosen].astype(np.float64)
 
 
 def _joined(
@@ -340,16 +426,24 @@ def _group_columns(
     return GroupColumns(group, posting, weight, size, active)
 
 
-def _restricted_duals(force: Workforce, columns: Columns, groups: GroupColumns) -> AssignmentDuals:
+def _restricted_duals(
+    n_workers: int, positions: IntArray, columns: Columns, groups: GroupColumns
+) -> AssignmentDuals:
+    """The restricted LP's duals. Only the workers with a pair in it are nodes of its flow
+    (most are not, after pruning); the others' duals are 0, the least that covers none."""
     on = groups.active
-    return assignment_duals(
-        capacity=np.ones(force.n_workers, dtype=np.int64),
-        slots=force.postings["positions"].to_numpy(np.int64),
-        edge_supplier=columns.worker,
+    present, worker = np.unique(columns.worker, return_inverse=True)
+    duals = assignment_duals(
+        capacity=np.ones(present.size, dtype=np.int64),
+        slots=positions,
+        edge_supplier=worker.astype(np.int64).ravel(),
         edge_demand=columns.posting,
         edge_weight=columns.weight,
         placements=Placements(groups.group[on], groups.posting[on], groups.weight[on], groups.size),
     )
+    supplier = np.zeros(n_workers)
+    supplier[present] = duals.supplier
+    return replace(duals, supplier=supplier)
 
 
 def _price_pairs(
@@ -371,9 +465,9 @@ def _price_pairs(
         hit = np.flatnonzero(best[item.rows] - u[item.rows] > TOLERANCE)
         if hit.size == 0:
             continue
-        value = value[hit] - u[item.rows[hit]].astype(np.float32)[:, None]
-        value[value <= TOLERANCE] = -np.inf
-        w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k)
+        value = value[hit]
+        value -= u[item.rows[hit]].astype(np.float32)[:, None]
+        w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k, floor=TOLERANCE)
         stored = item.weight[np.searchsorted(item.rows, w), np.searchsorted(item.posts, p)]
         found.append((w, p, stored.astype(np.float64)))
     if not found:
@@ -402,7 +496,7 @@ def _price_groups(groups: GroupColumns, duals: AssignmentDuals, k: int) -> int:
 
 
 def _full_bound(
-    force: Workforce, groups: GroupColumns, duals: AssignmentDuals, best: FloatArray
+    positions: IntArray, groups: GroupColumns, duals: AssignmentDuals, best: FloatArray
 ) -> float:
     """An upper bound over every eligible pair: the dual value with these posting duals and
     the least worker and group duals that cover every pair."""
@@ -410,5 +504,4 @@ def _full_bound(
     u = np.where(np.isfinite(best), np.maximum(best + ROUNDING_MARGIN, 0.0), 0.0)
     u_g = np.zeros(groups.size.size)
     np.maximum.at(u_g, groups.group, groups.weight - groups.size[groups.group] * v[groups.posting])
-    slots = force.postings["positions"].to_numpy(np.float64)
-    return float(u.sum() + u_g.sum() + np.dot(slots, v))
+    return float(u.sum() + u_g.sum() + np.dot(positions.astype(np.float64), v))

@@ -31,14 +31,12 @@ def acceptable_cities(force: Workforce, config: LabourConfig) -> BoolArray:
 
 def person_rules(force: Workforce, rows: IntArray, posts: IntArray) -> dict[str, BoolArray]:
     """Age and certificate rules for workers `rows` × postings `posts` (dense)."""
-    age = force.workers["age"].to_numpy(np.int64)[rows][:, None]
-    p = force.postings
-    in_range = (age >= p["min_age"].to_numpy(np.int64)[posts]) & (
-        age <= p["max_age"].to_numpy(np.int64)[posts]
-    )
-    held, required = force.certificate_matrices
-    needed = np.asarray(required[posts].sum(axis=1)).ravel()
+    age, least, greatest = force.age_limits
+    age_of = age[rows][:, None]
+    in_range = (age_of >= least[posts]) & (age_of <= greatest[posts])
+    needed = force.certificates_needed[posts]
     if needed.any():
+        held, required = force.certificate_matrices
         have = (held[rows] @ required[posts].T).toarray()
         certified = have >= needed[None, :]
     else:

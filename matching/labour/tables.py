@@ -127,6 +127,22 @@ class Workforce:
         return _pair_matrices(self, "certificate_codes", "required_certificate_codes")
 
     @cached_property
+    def age_limits(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Each worker's age, each posting's least and greatest age (read once: the rules
+        are checked block by block and group by group)."""
+        p = self.postings
+        return (
+            self.workers["age"].to_numpy(np.int64),
+            p["min_age"].to_numpy(np.int64),
+            p["max_age"].to_numpy(np.int64),
+        )
+
+    @cached_property
+    def certificates_needed(self) -> IntArray:
+        """How many certificates each posting requires."""
+        return np.asarray(self.certificate_matrices[1].sum(axis=1), dtype=np.int64).ravel()
+
+    @cached_property
     def city_wish(self) -> npt.NDArray[np.bool_]:
         """Workers × cities: the city is explicitly on the worker's list."""
         table, _ = listed(self.workers["intended_city_codes"], self.cities["city_code"])

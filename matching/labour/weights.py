@@ -16,7 +16,13 @@ import numpy.typing as npt
 from scipy.special import expit
 
 from matching.labour.config import LabourConfig
-from matching.labour.features import Columns, PairShape, grid_logit, pair_features
+from matching.labour.features import (
+    Columns,
+    PairShape,
+    grid_logit,
+    pair_features,
+    spread_lookups,
+)
 from matching.labour.rules import wage_term
 from matching.labour.tables import Workforce
 from matching.scoring.outcome import LinearRetentionModel
@@ -75,15 +81,18 @@ class Scorer:
         )
         weight = expit(logit, out=logit)
         weight *= self.priority[rows][:, None]
-        shape = PairShape(rows, posts, grid=True)
-        if c.city_weight:
-            weight += c.city_weight * shape.lookup(f.city_wish, f.posting_city)
-        if c.industry_weight:
-            weight += c.industry_weight * shape.lookup(*f.industry_wish)
+        lookups = [
+            (c.city_weight, f.city_wish, f.posting_city),
+            (c.industry_weight, *f.industry_wish),
+        ]
+        spread_lookups(weight, rows, posts, [t for t in lookups if t[0]])
         if c.wage_weight:
-            expected = shape.of_worker(self.columns.expected_wage)
-            wage = shape.of_posting(self.columns.wage)
-            weight += c.wage_weight * wage_term(wage, expected)
+            # wage_term, computed in place: the grid is every eligible pair of the block.
+            wage = self.columns.wage[posts][None, :] / self.columns.expected_wage[rows][:, None]
+            wage -= 1.0
+            np.clip(wage, -0.5, 0.5, out=wage)
+            wage *= c.wage_weight
+            weight += wage
         return np.asarray(weight, dtype=np.float64)
 
     def edges(self, worker: IntArray, posting: IntArray) -> LabourEdges:

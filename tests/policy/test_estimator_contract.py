@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 import matching
 from matching.scoring.outcome import LinearRetentionModel, RetentionModel
+from matching.scoring.rating import RatingModel
 from matching.scoring.text import TextAffinity
 
 TEXTS = [
@@ -59,6 +60,20 @@ def _history(seed: int = 0, n: int = 400) -> tuple[pd.DataFrame, np.ndarray]:
     return X, (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
 
 
+def _visits(seed: int = 0, n: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "skill_share": rng.random(n),
+            "distance_100km": rng.uniform(0, 2, n),
+            "expert_id": [f"E{i}" for i in rng.integers(0, 40, n)],
+            "village_id": [f"V{i}" for i in rng.integers(0, 30, n)],
+        }
+    )
+    rating = 3 + 1.5 * X.skill_share - 0.5 * X.distance_100km + rng.normal(0, 0.7, n)
+    return X, np.clip(np.round(rating), 1, 5)
+
+
 # Estimator class -> (a small instance, fit arguments, what its answer is).
 Answer = Callable[[Any], np.ndarray]
 SAMPLES: dict[type, tuple[Callable[[], Any], Callable[[], tuple[Any, ...]], Answer]] = {
@@ -71,6 +86,11 @@ SAMPLES: dict[type, tuple[Callable[[], Any], Callable[[], tuple[Any, ...]], Answ
         lambda: LinearRetentionModel(random_state=3),
         _history,
         lambda fitted: fitted.predict_proba(_history()[0]),
+    ),
+    RatingModel: (
+        lambda: RatingModel(random_state=3),
+        _visits,
+        lambda fitted: fitted.predict(_visits(seed=1)[0]),
     ),
     RetentionModel: (
         lambda: RetentionModel(max_iter=15, cv=2, random_state=3),

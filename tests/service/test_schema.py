@@ -23,9 +23,9 @@ from schemathesis.config import SchemathesisConfig
 from sqlalchemy import select
 
 from api.app import create_app
-from api.auth.security import create_token
 from api.database import make_engine
 from api.database.models import User
+from api.security import create_token
 from api.settings import Settings
 
 SEED = 20260105

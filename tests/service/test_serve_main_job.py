@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.test_serve import Server, log_in
+from .test_serve import Server, log_in
 
 RUN_SECONDS = 180
 DONE = ("succeeded", "failed", "cancelled")

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth.security import create_token
+from api.security import create_token
 from api.settings import DEVELOPMENT_SECRET, Settings
 
 Login = Callable[[str], dict[str, str]]

@@ -1,0 +1,96 @@
+"""The list queries of the three views, each limited by `policy.visible` first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from api.database.models import Assignment, AssignmentState, Need, Posting
+from api.policy import SHOWN_TO_PEOPLE, Principal, load_visible, visible
+
+COORDINATOR_SORTS = (
+    "id",
+    "run_id",
+    "state",
+    "score",
+    "days",
+    "expert_id",
+    "need_id",
+    "worker_id",
+    "posting_id",
+    "county_code",
+    "published_at",
+    "decided_at",
+)
+PEOPLE_SORTS = ("id", "run_id", "state", "days", "published_at", "decided_at")
+
+
+@dataclass(frozen=True)
+class AssignmentFilters:
+    """A coordinator's filters; None means any."""
+
+    state: str | None = None
+    market: str | None = None
+    run_id: int | None = None
+    need_id: str | None = None
+    expert_id: str | None = None
+    worker_id: str | None = None
+    posting_id: str | None = None
+    county_code: str | None = None
+
+
+def coordinator_assignments(principal: Principal, filters: AssignmentFilters) -> Select[Any]:
+    query = select(Assignment).where(visible(principal, Assignment))
+    wanted = {
+        Assignment.state: filters.state,
+        Assignment.market: filters.market,
+        Assignment.run_id: filters.run_id,
+        Assignment.need_id: filters.need_id,
+        Assignment.expert_id: filters.expert_id,
+        Assignment.worker_id: filters.worker_id,
+        Assignment.posting_id: filters.posting_id,
+        Assignment.county_code: filters.county_code,
+    }
+    for column, value in wanted.items():
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
+def expert_assignments(
+    principal: Principal, *, state: str | None, period: str | None
+) -> Select[Any]:
+    """The expert's own published, accepted, declined or locked assignments."""
+    query = select(Assignment).where(
+        visible(principal, Assignment),
+        Assignment.market == "experts",
+        Assignment.expert_id == principal.expert_id,
+    )
+    if state is not None:
+        query = query.where(Assignment.state == state)
+    if period is not None:
+        query = query.join(Need, Need.need_id == Assignment.need_id).where(Need.period == period)
+    return query
+
+
+def candidates(
+    session: Session, principal: Principal, *, posting_id: str | None, state: str | None
+) -> Select[Any]:
+    """Labour assignments shown to a city: published or answered, for its own postings.
+
+    Naming a posting that is not the caller's is 404, like any posting they cannot see.
+    """
+    query = select(Assignment).where(
+        visible(principal, Assignment),
+        Assignment.market == "labour",
+        Assignment.state.in_(SHOWN_TO_PEOPLE),
+    )
+    if posting_id is not None:
+        load_visible(session, principal, Posting, posting_id)
+        query = query.where(Assignment.posting_id == posting_id)
+    if state is not None:
+        query = query.where(Assignment.state == AssignmentState(state).value)
+    return query

@@ -1,0 +1,42 @@
+"""Reading needs: the caller's visible needs, filtered and sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from api.database.models import Need, Village
+from api.needs.schemas import NeedFilters
+from api.policy import Principal, visible
+from api.vocabulary import has_code
+
+SORTABLE = ("need_id", "village_id", "period", "status", "urgency", "days_needed", "experts_wanted")
+
+
+def visible_needs(principal: Principal, filters: NeedFilters) -> Select[Any]:
+    query = select(Need).join(Village, Need.village_id == Village.village_id)
+    query = query.where(visible(principal, Need))
+    equal = {
+        Village.county_code: filters.county_code,
+        Village.township_id: filters.township_id,
+        Need.village_id: filters.village_id,
+        Need.status: filters.status,
+        Need.period: filters.period,
+        Need.industry_code: filters.industry_code,
+        Need.urgency: filters.urgency,
+        Village.deep_poverty: filters.deep_poverty,
+    }
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(column == value)
+    if filters.skill_code is not None:
+        query = query.where(has_code(Need.skill_codes, filters.skill_code))
+    return query
+
+
+def villages_by_id(session: Session, village_ids: Iterable[str]) -> dict[str, Village]:
+    query = select(Village).where(Village.village_id.in_(set(village_ids)))
+    return {village.village_id: village for village in session.scalars(query)}

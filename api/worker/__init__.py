@@ -1,0 +1,1 @@
+"""The match worker: claims queued runs from the database and runs them under a lease."""

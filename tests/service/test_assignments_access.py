@@ -1,0 +1,190 @@
+"""The access matrix of assignments, hiring and the inbox.
+
+Every role, in its own scope and the other one, on every endpoint of these domains: the
+status, and that no body carries another scope's data. Each scope's data is marked by its
+ids (needs, experts, workers, postings) and its inbox titles; a body may name a marker only
+if that account may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.database.models import Posting
+
+from . import factories as make
+
+Login = Callable[[str], dict[str, str]]
+
+USERS = ["province", "county", "county-other", "expert", "expert-other", "city", "city-other"]
+
+
+@dataclass(frozen=True)
+class World:
+    ids: dict[str, Any]  # names used in the paths below → ids
+    # marker text → the accounts that may see it
+    markers: dict[str, set[str]]
+
+
+@pytest.fixture
+def world(database_url: str) -> World:
+    with make.writing(database_url) as session:
+        run = make.match_run(session)
+        need_e1, need_e1b, need_e2 = make.open_needs(session, county="congjiang", count=3)
+        e1 = make.expert_assignment(session, run=run, expert_id="E00001", need=need_e1)
+        e1b = make.expert_assignment(session, run=run, expert_id="E00001", need=need_e1b)
+        e2 = make.expert_assignment(session, run=run, expert_id="E00002", need=need_e2)
+        need_w = make.open_needs(session, county="weining")[0]
+        w = make.expert_assignment(
+            session, run=make.match_run(session, county="weining"), expert_id="E00003", need=need_w
+        )
+        labour = make.match_run(session, market="labour")
+        shanghai: Posting = make.open_postings(session, city="shanghai")[0]
+        guangzhou: Posting = make.open_postings(session, city="guangzhou")[0]
+        loners = [
+            x for x in make.workers_of(session, county="congjiang", count=20) if not x.group_id
+        ]
+        weining_worker = make.workers_of(session, county="weining")[0]
+        hires = {
+            name: make.labour_assignment(session, run=labour, worker=worker, posting=shanghai).id
+            for name, worker in zip(("sh", "sh_reject", "sh_province"), loners, strict=False)
+        }
+        gz = make.labour_assignment(session, run=labour, worker=weining_worker, posting=guangzhou)
+        inbox_county = make.notification(session, username="county", title_zh="从江县协调员通知")
+        inbox_other = make.notification(
+            session, username="county-other", title_zh="威宁县协调员通知"
+        )
+        everyone = set(USERS)
+        congjiang_experts = {"province", "county"}
+        markers = {
+            need_e1.need_id: congjiang_experts | {"expert"},
+            need_e1b.need_id: congjiang_experts | {"expert"},
+            "E00001": congjiang_experts | {"expert"},
+            need_e2.need_id: congjiang_experts | {"expert-other"},
+            "E00002": congjiang_experts | {"expert-other"},
+            need_w.need_id: {"province", "county-other"},
+            "E00003": {"province", "county-other"},
+            shanghai.posting_id: {"province", "county", "city"},
+            guangzhou.posting_id: {"province", "county-other", "city-other"},
+            weining_worker.worker_id: {"province", "county-other", "city-other"},
+            "从江县协调员通知": {"county"},
+            "威宁县协调员通知": {"county-other"},
+            **{x.worker_id: {"province", "county", "city"} for x in loners[:3]},
+        }
+        assert all(allowed <= everyone for allowed in markers.values())
+        return World(
+            {
+                "e1": e1.id,
+                "e1b": e1b.id,
+                "e2": e2.id,
+                "w": w.id,
+                **hires,
+                "gz": gz.id,
+                "shanghai": shanghai.posting_id,
+                "guangzhou": guangzhou.posting_id,
+                "inbox_county": inbox_county.id,
+                "inbox_other": inbox_other.id,
+            },
+            markers,
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    route: str  # the route's own template
+    expected: dict[str, int]
+    target: str = ""  # the World.ids entry that fills the route's one parameter
+    query: str = ""  # formatted with World.ids
+    body: dict[str, str] | None = None
+    # One account acting on its own target, so two accounts can both succeed once.
+    target_for: dict[str, str] = field(default_factory=dict)
+
+    def path(self, user: str, ids: dict[str, Any]) -> str:
+        target = ids.get(self.target_for.get(user, self.target))
+        path = self.route.format(assignment_id=target, notification_id=target)
+        return path + self.query.format(**ids)
+
+
+def statuses(default: int, **given: int) -> dict[str, int]:
+    return {user: given.get(user.replace("-", "_"), default) for user in USERS}
+
+
+EXPERT_ONLY_OWN = statuses(403, expert=200, expert_other=404)
+CITY_OWN = statuses(403, province=200, city=200, city_other=404)
+ANSWER = "/me/assignments/{assignment_id}"
+CANDIDATE = "/candidates/{assignment_id}"
+
+CASES = {
+    "list assignments": Case(
+        "GET",
+        "/assignments",
+        statuses(403, province=200, county=200, county_other=200),
+        query="?limit=500",
+    ),
+    "my assignments": Case("GET", "/me/assignments", statuses(403, expert=200, expert_other=200)),
+    "accept": Case("POST", ANSWER + "/accept", EXPERT_ONLY_OWN, "e1"),
+    "decline": Case(
+        "POST", ANSWER + "/decline", EXPERT_ONLY_OWN, "e1b", body={"reason": "没有时间"}
+    ),
+    "candidates": Case("GET", "/candidates", statuses(403, province=200, city=200, city_other=200)),
+    "candidates of a posting": Case("GET", "/candidates", CITY_OWN, query="?posting_id={shanghai}"),
+    "confirm": Case(
+        "POST",
+        CANDIDATE + "/confirm",
+        CITY_OWN,
+        "sh",
+        body={"start_date": "2026-03-02"},
+        target_for={"province": "sh_province"},
+    ),
+    "reject": Case(
+        "POST",
+        CANDIDATE + "/reject",
+        CITY_OWN,
+        "sh_reject",
+        body={"reason": "不合适"},
+        target_for={"province": "sh_province"},
+    ),
+    "inbox": Case("GET", "/me/notifications", statuses(200)),
+    "read one": Case(
+        "POST",
+        "/me/notifications/{notification_id}/read",
+        statuses(404, county=200),
+        "inbox_county",
+    ),
+    "read all": Case("POST", "/me/notifications/read-all", statuses(200)),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_access_matrix(client: TestClient, login: Login, world: World, name: str) -> None:
+    case = CASES[name]
+    # Refusals first: a refused call changes nothing, so the allowed ones find the state
+    # as the fixture made it.
+    for user in sorted(USERS, key=lambda u: case.expected[u] == 200):
+        path = case.path(user, world.ids)
+        answer = client.request(case.method, path, json=case.body, headers=login(user))
+        assert answer.status_code == case.expected[user], (user, path, answer.text)
+        # Echoing what the caller sent (a 404 naming the posting asked for) tells nothing.
+        leaked = [
+            marker
+            for marker, allowed in world.markers.items()
+            if user not in allowed and marker in answer.text and marker not in path
+        ]
+        assert leaked == [], (user, path, leaked)
+
+
+def test_the_matrix_covers_every_endpoint_of_these_domains(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    served = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if {"assignments", "notifications"} & set(operation.get("tags", []))
+    }
+    assert served == {(case.method, case.route) for case in CASES.values()}
