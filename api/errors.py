@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.errors import BangfuError, Cancelled, InvalidInputError, SolverError
@@ -121,6 +122,21 @@ def _data_response() -> JSONResponse:
     return JSONResponse(error_body("invalid_input", message), 422)
 
 
+# Seconds a client should wait before trying again when the server is saturated.
+BUSY_RETRY_AFTER = 5
+
+
+def _busy_response() -> JSONResponse:
+    """Every database connection stayed busy past the pool's timeout: the server is
+    saturated, nothing was done, and the same request can simply be sent again."""
+    log.warning("database connection pool exhausted")
+    return JSONResponse(
+        error_body("busy", "The server is busy; nothing was done. Try again shortly."),
+        503,
+        headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_bangfu(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, BangfuError)
@@ -138,7 +154,12 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, DataError)
         return _data_response()
 
+    async def on_busy(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, PoolTimeoutError)
+        return _busy_response()
+
     app.add_exception_handler(BangfuError, on_bangfu)
+    app.add_exception_handler(PoolTimeoutError, on_busy)
     app.add_exception_handler(DataError, on_data)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -20,11 +20,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+SERVER_THREADS = 40
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # As many connections as the server has threads for routes (anyio's default 40), so
+        # a request waits on the database (a lock, say), not on the pool.
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=SERVER_THREADS - 10
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from api.common import Limit, Offset, Page, Sort
+from api.common import Limit, Offset, Page, RowId, Sort
 from api.deps import PrincipalDep, SessionDep
 from api.match_runs import decisions, service
 from api.match_runs.publish import publish_run
@@ -56,19 +56,19 @@ def list_runs(
 
 
 @router.get("/match-runs/{run_id}", response_model=RunOut)
-def get_run(run_id: int, session: SessionDep, principal: PrincipalDep) -> RunOut:
+def get_run(run_id: RowId, session: SessionDep, principal: PrincipalDep) -> RunOut:
     return service.run_out(service.get_run(session, principal, run_id))
 
 
 @router.post("/match-runs/{run_id}/cancel", response_model=RunOut)
-def cancel_run(run_id: int, session: SessionDep, principal: PrincipalDep) -> RunOut:
+def cancel_run(run_id: RowId, session: SessionDep, principal: PrincipalDep) -> RunOut:
     """Queued: cancelled at once. Running: `cancel_requested`, stopped at the next checkpoint."""
     return service.run_out(service.cancel_run(session, principal, run_id))
 
 
 @router.get("/match-runs/{run_id}/assignments", response_model=Page[AssignmentOut])
 def list_assignments(
-    run_id: int,
+    run_id: RowId,
     session: SessionDep,
     principal: PrincipalDep,
     limit: Limit = 100,
@@ -98,7 +98,7 @@ def list_assignments(
 
 
 @router.post("/match-runs/{run_id}/publish", response_model=PublishOut)
-def publish(run_id: int, session: SessionDep, principal: PrincipalDep) -> PublishOut:
+def publish(run_id: RowId, session: SessionDep, principal: PrincipalDep) -> PublishOut:
     """Make the run's proposals the plan in force (one transaction; locks kept)."""
     run = service.get_run(session, principal, run_id)
     check_run_scope(principal, run.scope_kind, run.scope_code)
@@ -141,5 +141,5 @@ def list_decisions(
 
 
 @router.delete("/decisions/{decision_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_decision(decision_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+def delete_decision(decision_id: RowId, session: SessionDep, principal: PrincipalDep) -> None:
     decisions.delete_decision(session, principal, decision_id)

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from api.app import create_app
+from api.deps import get_session
 from api.security import create_token
 from api.settings import DEVELOPMENT_SECRET, Settings
 
@@ -118,3 +120,14 @@ def test_a_closed_account_cannot_use_its_token(client: TestClient, login: Login)
     closed = client.patch(f"/users/{me['id']}", headers=login("province"), json={"active": False})
     assert closed.status_code == 200
     assert client.get("/me", headers=headers).status_code == 401
+
+
+def test_a_saturated_connection_pool_is_503_with_retry_after(client: TestClient) -> None:
+    def saturated() -> None:
+        raise PoolTimeoutError("QueuePool limit reached")
+
+    client.app.dependency_overrides[get_session] = saturated  # type: ignore[attr-defined]
+    answer = client.post("/auth/token", data={"username": "county", "password": "x" * 12})
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "5"
+    assert answer.json()["error"]["code"] == "busy"
