@@ -13,7 +13,8 @@ from matching.data.decisions import Decisions
 from matching.experts import ExpertConfig, ExpertTables, match_experts
 from matching.experts.rating import REASONS
 from matching.explain import LABELS
-from tests.experts.instances import NEED, tables_of
+
+from .instances import NEED, tables_of
 
 N_PAST = 60
 
