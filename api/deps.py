@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,37 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+# Ending a request's transaction (commit or rollback, then close) runs in threads of its
+# own. Were it to queue for the routes' thread pool, a burst of requests waiting on a
+# database lock could fill every thread while the lock's holder waits for a thread to
+# commit: a deadlock (seen with 50 concurrent uploads).
+_ENDING = anyio.CapacityLimiter(8)
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _roll_back(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error."""
     factory: sessionmaker[Session] = request.app.state.sessions
-    with factory() as session, session.begin():
+    session = factory()
+    try:
         yield session
+    except BaseException:
+        await anyio.to_thread.run_sync(_roll_back, session, limiter=_ENDING)
+        raise
+    await anyio.to_thread.run_sync(_commit, session, limiter=_ENDING)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

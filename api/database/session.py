@@ -21,16 +21,22 @@ def normalise_url(url: str) -> str:
 
 
 SERVER_THREADS = 40
+POOL_WAIT_SECONDS = 120
 
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # As many connections as the server has threads for routes (anyio's default 40), so
-        # a request waits on the database (a lock, say), not on the pool.
+        # As many connections as the server has threads for routes (anyio's default 40), and
+        # a generous wait for one: under a burst (50 uploads taking turns on the postings'
+        # id lock) a request waits its turn instead of failing; past the wait it is a 503.
         return create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=SERVER_THREADS - 10
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=SERVER_THREADS - 10,
+            pool_timeout=POOL_WAIT_SECONDS,
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
