@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -95,16 +96,39 @@ class Inputs:
     decisions: Decisions | None
 
 
+class Stopwatch:
+    """Seconds per step of a run, for the log line that says where its time went."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.laps.items())
+
+
 def run_claimed(context: RunContext) -> RunState | None:
     """Run the claimed match to its end; the run's final state (None: the lease was lost)."""
     progress = ProgressWriter(context.sessions, context.lease, context.lose)
+    watch = Stopwatch()
     try:
         progress.update("loading data", force=True)
         inputs = _read_inputs(context)
+        watch.lap("read")
         checkpoint_between(context.token)
         result, warnings = _match(context, inputs, progress)
+        watch.lap("match")
         progress.update("storing", force=True)
-        return _store(context, inputs, result, warnings, progress.final("done"))
+        state = _store(context, inputs, result, warnings, progress.final("done"), watch)
+        log.info(
+            "run %s: times %s; %d assignments", context.lease.run_id, watch, len(result.assignments)
+        )
+        return state
     except Cancelled:
         return _cancelled(context, progress.final("cancelled"))
     except InvalidInputError as error:
@@ -245,8 +269,10 @@ def _store(
     result: MatchResult[Any, Any],
     warnings: tuple[str, ...],
     progress: dict[str, Any],
+    watch: Stopwatch,
 ) -> RunState | None:
     rows = assignment_rows(context.lease.run_id, result, inputs.dataset)
+    watch.lap("rows")
     with transaction(context.sessions) as session:
         ended = finish(
             session,
@@ -263,6 +289,7 @@ def _store(
             session.execute(insert(Assignment), rows)
         if inputs.rematch_need_id:
             _tell_rematch_ready(session, context.lease.run_id, inputs.rematch_need_id)
+    watch.lap("store")
     return RunState.SUCCEEDED
 
 
