@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.database import make_engine, session_factory, transaction, utc_now
 from api.database.models import Assignment, AssignmentState, MatchRun, RunState, Village, Worker
 from api.match_runs.task import ASSIGNMENT_COLUMNS, insert_assignments
 from api.settings import Settings
+from tests.service.test_match_runs import Login, request_run, worker_for
 
 EXPLANATION = {
     "kind": "assignment",
@@ -75,3 +80,15 @@ def test_stored_rows_read_back_as_given(settings: Settings) -> None:
     ids = [s.id for s in stored]
     assert len(set(ids)) == 3 and all(isinstance(i, int) for i in ids)
     assert all(s.reason is None and s.published_at is None for s in stored)
+
+
+def test_a_run_logs_where_its_time_went(
+    client: TestClient, login: Login, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    run_id = request_run(client, login("county"), "experts", "county", "congjiang")
+    with caplog.at_level(logging.INFO, logger="api.match_runs.task"), worker_for(settings) as w:
+        assert w.claim_and_run() == run_id
+    stored = client.get(f"/match-runs/{run_id}/assignments", headers=login("county")).json()
+    line = f"run {run_id}: times read (.+) s, match (.+) s, rows (.+) s, store (.+) s; (\\d+) "
+    found = [m for r in caplog.records if (m := re.match(line, r.getMessage()))]
+    assert len(found) == 1 and int(found[0].group(5)) == stored["total"] > 0
