@@ -1,6 +1,6 @@
 """Service benchmarks against a real server on 127.0.0.1 with PostgreSQL (on demand).
 
-    python -m benchmarks.bench_api [load] [assignments] [uploads] \\
+    python -m benchmarks.bench_api [load] [assignments] [uploads] [labour-run] \\
         [--server postgresql://postgres@127.0.0.1:5432] [--database bangfu_bench_api] \\
         [--data /work/datasets/province-1] [--seconds 20] [--concurrency 32] [--workers 1]
 
@@ -10,10 +10,15 @@
   connections (target >= 300 requests/s with p99 < 100 ms on 2 cores).
 - uploads: 50 concurrent `POST /postings/upload` of 200 rows each, then the same 50 files
   again; every row must be stored exactly once.
+- labour-run: a province labour run through the API (embedded worker, progress polled every
+  second) against `bangfu match labour` on the same directory (target: within 1.5×), in a
+  database of its own (`<database>_run`) loaded afresh, so earlier benchmarks' rows stay
+  out of it. Not run unless named (it takes several minutes).
 
-The server is `bangfu serve` in a subprocess (no embedded worker, no access log); the
-load generator runs in this process, on the same machine. Results go to
-benchmarks/results/api-latest.json. Generate the data set first if it is missing:
+The server is `bangfu serve` in a subprocess (no embedded worker but for labour-run, no
+access log); the load generator runs in this process, on the same machine. Results go to
+benchmarks/results/api-latest.json (merged: a benchmark not run keeps its last figures).
+Generate the data set first if it is missing:
 `bangfu generate --scale province --seed 1 --out /work/datasets/province-1`.
 """
 
@@ -28,7 +33,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,12 +45,14 @@ from sqlalchemy.engine import make_url
 from api.database import make_engine
 from api.database.models import Posting, Village
 from benchmarks import bench_api_http as http
+from benchmarks import bench_api_run as run_module
 from benchmarks import bench_api_seed as seed_module
 
 RESULTS = Path(__file__).with_name("results") / "api-latest.json"
 ROOT = Path(__file__).resolve().parents[1]
 UPLOADS, UPLOAD_ROWS = 50, 200
-BENCHMARKS = ("load", "assignments", "uploads")
+BENCHMARKS = ("load", "assignments", "uploads", "labour-run")
+BY_DEFAULT = ("load", "assignments", "uploads")
 
 
 def database_url(server: str, name: str) -> str:
@@ -66,14 +73,18 @@ def bangfu(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
 
 
+def timed_load(url: str, data: Path) -> tuple[float, str]:
+    """`bangfu db load` of the directory: seconds, and the loader's last line."""
+    started = time.perf_counter()
+    done = bangfu("db", "load", "--database-url", url, str(data))
+    return round(time.perf_counter() - started, 1), done.stderr.strip().splitlines()[-1]
+
+
 def bench_load(url: str, data: Path) -> dict[str, Any]:
     """The province data set into an empty database, then once more."""
     figures: dict[str, Any] = {}
     for label in ("first_load_s", "second_load_s"):
-        started = time.perf_counter()
-        done = bangfu("db", "load", "--database-url", url, str(data))
-        figures[label] = round(time.perf_counter() - started, 1)
-        figures[label.replace("_s", "_report")] = done.stderr.strip().splitlines()[-1]
+        figures[label], figures[label.replace("_s", "_report")] = timed_load(url, data)
     return figures
 
 
@@ -95,24 +106,33 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[tuple[str, int]]:
-    """`bangfu serve` on a free port until the block ends; yields its base URL and pid."""
+def server(
+    url: str, workers: int, *, embedded_worker: bool = False, log: Path | None = None
+) -> Iterator[tuple[str, int]]:
+    """`bangfu serve` on a free port until the block ends; yields its base URL and pid.
+
+    With `log`, the server's (and its worker's) output goes to that file.
+    """
     port = _free_port()
     environment = {
         **os.environ,
-        "BANGFU_EMBEDDED_WORKER": "false",
+        "BANGFU_EMBEDDED_WORKER": str(embedded_worker).lower(),
         "BANGFU_LOGIN_ATTEMPTS": "100000",
     }
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
     command += ["--database-url", url, "--workers", str(workers), "--no-access-log"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(30)
+    with ExitStack() as stack:
+        output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=output, stderr=output if log else None
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(base, process)
+            yield base, process.pid
+        finally:
+            process.terminate()
+            process.wait(60)
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -207,12 +227,31 @@ def bench_uploads(url: str, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def bench_labour_run(args: argparse.Namespace) -> dict[str, Any]:
+    """A fresh database of its own with the data set, then the API run against the command."""
+    name = f"{args.database}_run"
+    url = database_url(args.server, name)
+    recreate_database(args.server, name)
+    load_s, _ = timed_load(url, args.data)
+    log = RESULTS.with_name("api-labour-run-server.log")
+    RESULTS.parent.mkdir(exist_ok=True)
+
+    def serve(url: str, log: Path) -> AbstractContextManager[tuple[str, int]]:
+        return server(url, 1, embedded_worker=True, log=log)
+
+    figures = run_module.bench_labour_run(url, args.data, ROOT, serve, log)
+    return {"database": name, "load_s": load_s, "server_log": str(log), **figures}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
-        "benchmarks", nargs="*", metavar="BENCHMARK", help="load, assignments, uploads"
+        "benchmarks",
+        nargs="*",
+        metavar="BENCHMARK",
+        help="load, assignments, uploads (the default), labour-run",
     )
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="bangfu_bench_api")
@@ -222,13 +261,13 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
-    chosen = args.benchmarks or list(BENCHMARKS)
+    chosen = args.benchmarks or list(BY_DEFAULT)
     unknown = sorted(set(chosen) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
     url = database_url(args.server, args.database)
     results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores", "data": str(args.data)}
-    if "load" in chosen or not is_loaded(url):
+    if "load" in chosen or (set(chosen) & {"assignments", "uploads"} and not is_loaded(url)):
         recreate_database(args.server, args.database)
         results["load"] = bench_load(url, args.data)
         print("load:", json.dumps(results["load"], ensure_ascii=False))
@@ -238,8 +277,13 @@ def main() -> None:
     if "uploads" in chosen:
         results["uploads"] = bench_uploads(url, args)
         print("uploads:", json.dumps(results["uploads"], ensure_ascii=False))
+    if "labour-run" in chosen:
+        results["labour_run"] = bench_labour_run(args)
+        print(run_module.describe(results["labour_run"]))
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    earlier = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    merged = {**earlier, **results}
+    RESULTS.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

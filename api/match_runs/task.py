@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
 import pandas as pd
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -57,6 +59,21 @@ STRICT_REMATCH_INFEASIBLE = (
     "may move too (重新匹配：保持其余安排不变无可行方案，其余安排也可能调整)"
 )
 Config = ExpertConfig | LabourConfig
+# The columns a run's assignment rows fill (the others keep their defaults: no id given,
+# no decision yet).
+ASSIGNMENT_COLUMNS = (
+    "run_id",
+    "market",
+    "expert_id",
+    "need_id",
+    "worker_id",
+    "posting_id",
+    "county_code",
+    "state",
+    "score",
+    "days",
+    "explanation",
+)
 
 
 def config_for(market: str, options: Mapping[str, Any]) -> Config:
@@ -95,16 +112,39 @@ class Inputs:
     decisions: Decisions | None
 
 
+class Stopwatch:
+    """Seconds per step of a run, for the log line that says where its time went."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.laps.items())
+
+
 def run_claimed(context: RunContext) -> RunState | None:
     """Run the claimed match to its end; the run's final state (None: the lease was lost)."""
     progress = ProgressWriter(context.sessions, context.lease, context.lose)
+    watch = Stopwatch()
     try:
         progress.update("loading data", force=True)
         inputs = _read_inputs(context)
+        watch.lap("read")
         checkpoint_between(context.token)
         result, warnings = _match(context, inputs, progress)
+        watch.lap("match")
         progress.update("storing", force=True)
-        return _store(context, inputs, result, warnings, progress.final("done"))
+        state = _store(context, inputs, result, warnings, progress.final("done"), watch)
+        log.info(
+            "run %s: times %s; %d assignments", context.lease.run_id, watch, len(result.assignments)
+        )
+        return state
     except Cancelled:
         return _cancelled(context, progress.final("cancelled"))
     except InvalidInputError as error:
@@ -245,8 +285,10 @@ def _store(
     result: MatchResult[Any, Any],
     warnings: tuple[str, ...],
     progress: dict[str, Any],
+    watch: Stopwatch,
 ) -> RunState | None:
     rows = assignment_rows(context.lease.run_id, result, inputs.dataset)
+    watch.lap("rows")
     with transaction(context.sessions) as session:
         ended = finish(
             session,
@@ -259,11 +301,40 @@ def _store(
         )
         if not ended:  # the lease is gone: the run belongs to another attempt now
             return None
-        if rows:
-            session.execute(insert(Assignment), rows)
+        insert_assignments(session, rows)
         if inputs.rematch_need_id:
             _tell_rematch_ready(session, context.lease.run_id, inputs.rematch_need_id)
+    watch.lap("store")
     return RunState.SUCCEEDED
+
+
+def insert_assignments(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The plan's rows in one statement: COPY on PostgreSQL, an executemany elsewhere.
+
+    A province labour plan is about 100,000 rows, each with its explanation; COPY streams
+    them in one round trip instead of one INSERT per row.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(Assignment), rows)
+        return
+    statement = f"COPY {Assignment.__tablename__} ({', '.join(ASSIGNMENT_COLUMNS)}) FROM STDIN"
+    driver = connection.connection.driver_connection  # psycopg's, in the session's transaction
+    assert driver is not None, "the session's connection is open"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([_copy_cell(row.get(column)) for column in ASSIGNMENT_COLUMNS])
+
+
+def _copy_cell(value: Any) -> Any:
+    """A value as COPY's text format takes it: JSON as its text, a state as its key."""
+    if isinstance(value, dict):  # orjson: a quarter of json.dumps' time on 100,000 rows
+        return orjson.dumps(value).decode()
+    if isinstance(value, AssignmentState):
+        return value.value
+    return value
 
 
 def _tell_rematch_ready(session: Session, run_id: int, need_id: str) -> None:

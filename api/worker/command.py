@@ -32,6 +32,10 @@ def worker_command(database_url: str | None, once: bool) -> None:
     Example: BANGFU_DATABASE_URL=postgresql://bangfu@db/bangfu bangfu worker
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Under `bangfu` the group has set logging up already (warnings only, unless -v), so the
+    # call above does nothing there; the worker's own lines (a run claimed, ended, where its
+    # time went) are worth keeping in any case.
+    logging.getLogger("api").setLevel(min(logging.INFO, logging.getLogger().level))
     settings = get_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
