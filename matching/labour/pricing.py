@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.control import checkpoint
+from matching.control import report as report_progress
 from matching.engine.duals import AssignmentDuals, Placements, assignment_duals
 from matching.labour.config import LabourConfig
 from matching.labour.eligible import GroupOptions, eligible_blocks, group_options
@@ -210,6 +211,11 @@ def _column_generation(
         entered += _price_groups(groups, duals, config.top_k)
         report.lp_value = duals.value
         report.full_bound = _full_bound(positions, groups, duals, best)
+        # A round takes seconds at province scale: those watching see each one, with the
+        # restricted LP's value and the bound over every eligible pair.
+        report_progress(
+            f"labour: pricing round {report.rounds}", objective=duals.value, bound=report.full_bound
+        )
         report.history.append(
             {
                 "lp_value": round(duals.value, 4),
