@@ -14,7 +14,8 @@ from api.database import make_engine, session_factory, transaction, utc_now
 from api.database.models import Assignment, AssignmentState, MatchRun, RunState, Village, Worker
 from api.match_runs.task import ASSIGNMENT_COLUMNS, insert_assignments
 from api.settings import Settings
-from tests.service.test_match_runs import Login, request_run, worker_for
+
+from .test_match_runs import Login, request_run, worker_for
 
 EXPLANATION = {
     "kind": "assignment",
