@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.concurrency import ending_limiter
 from api.database.models import User
 from api.errors import UnauthorizedError
 from api.policy import Principal
@@ -22,13 +23,6 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-# Ending a request's transaction (commit or rollback, then close) runs in threads of its
-# own. Were it to queue for the routes' thread pool, a burst of requests waiting on a
-# database lock could fill every thread while the lock's holder waits for a thread to
-# commit: a deadlock (seen with 50 concurrent uploads).
-_ENDING = anyio.CapacityLimiter(8)
 
 
 def _commit(session: Session) -> None:
@@ -48,13 +42,14 @@ def _roll_back(session: Session) -> None:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error."""
     factory: sessionmaker[Session] = request.app.state.sessions
+    ending = ending_limiter(request)
     session = factory()
     try:
         yield session
     except BaseException:
-        await anyio.to_thread.run_sync(_roll_back, session, limiter=_ENDING)
+        await anyio.to_thread.run_sync(_roll_back, session, limiter=ending)
         raise
-    await anyio.to_thread.run_sync(_commit, session, limiter=_ENDING)
+    await anyio.to_thread.run_sync(_commit, session, limiter=ending)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import anyio
 from fastapi import APIRouter, Query, Response, UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from api.common import ERROR_RESPONSES, Limit, Offset, Page, sort_query
 from api.deps import PrincipalDep, SessionDep
@@ -23,9 +21,6 @@ from api.postings.upload import MAX_BYTES
 from api.vocabulary import VocabularyDep
 
 SortBy = Annotated[str | None, sort_query(SORTABLE)]
-
-# Uploads working in the server's threads at once (the rest wait without a thread).
-_UPLOAD_SLOTS = anyio.Semaphore(4)
 
 router = APIRouter(prefix="/postings", tags=["postings"], responses=ERROR_RESPONSES)
 
@@ -65,26 +60,17 @@ def create_posting(
         "Columns: see `GET /postings/upload-template`."
     ),
 )
-async def upload_postings(
+def upload_postings(
     principal: PrincipalDep,
     session: SessionDep,
     vocab: VocabularyDep,
     file: UploadFile,
     partner_city_code: CityQuery = None,
 ) -> UploadResult:
-    content = await file.read(MAX_BYTES + 1)
-    # Uploads take turns on the postings' id lock (PostgreSQL). Only a few may wait for it
-    # in the server's threads: were a burst of uploads to fill every thread, the upload
-    # holding the lock could not get a thread to finish its answer, and all would hang.
-    async with _UPLOAD_SLOTS:
-        return await run_in_threadpool(
-            service.upload_postings,
-            session,
-            principal,
-            vocab,
-            (content, file.filename or ""),
-            partner_city_code,
-        )
+    content = file.file.read(MAX_BYTES + 1)
+    return service.upload_postings(
+        session, principal, vocab, (content, file.filename or ""), partner_city_code
+    )
 
 
 @router.get(

@@ -237,6 +237,11 @@ def upload_postings(
             )
         )
     upsert_by_reference(session, written)
+    # Commit here, in the route's own thread, so the id lock is released at once: were the
+    # commit left to the end of the request, a burst of uploads could fill every server
+    # thread waiting for the lock while its holder waits for a thread to answer (a
+    # deadlock, seen with 50 concurrent uploads in one server process).
+    session.commit()
     counts = {
         kind: sum(r.action == kind for r in report) for kind in ("created", "updated", "unchanged")
     }
