@@ -30,4 +30,3 @@ def _of_app(request: Request, name: str, make: Callable[[], T]) -> T:
 
 def ending_limiter(request: Request) -> anyio.CapacityLimiter:
     return _of_app(request, "ending_limiter", lambda: anyio.CapacityLimiter(ENDING_THREADS))
-
