@@ -328,5 +328,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_bound(self, bound: float) -> None:
         """Called on each better solution and each better bound: honour a cancel."""
         del bound
-        if cancel_requested():
+        if not cancel_requested():
+            return
+        try:
             self.stop_search()
+        except RuntimeError:
+            # OR-Tools refuses a stop before its solve has fully started (a bound can be
+            # reported that early); the cancel is then honoured at the next checkpoint,
+            # right after the solve returns.
+            return
