@@ -40,7 +40,11 @@ def _roll_back(session: Session) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
+    """One transaction per request: committed when the route returns, rolled back on error.
+
+    The commit or rollback runs in threads of its own (`ending_limiter`), never queued
+    behind routes waiting in the server's thread pool.
+    """
     factory: sessionmaker[Session] = request.app.state.sessions
     ending = ending_limiter(request)
     session = factory()
