@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from api.database.models import AssignmentState, RunState
+from api.database.models import RunState
 
-RUN_STATE_LABELS = {
+RUN_STATE_LABELS: dict[str, str] = {
     RunState.QUEUED: "排队中",
     RunState.RUNNING: "运行中",
     RunState.SUCCEEDED: "已完成",
     RunState.FAILED: "失败",
     RunState.CANCELLED: "已取消",
-}
-ASSIGNMENT_STATE_LABELS = {
-    AssignmentState.PROPOSED: "待发布",
-    AssignmentState.PUBLISHED: "已发布",
-    AssignmentState.ACCEPTED: "已接受",
-    AssignmentState.DECLINED: "已拒绝",
-    AssignmentState.LOCKED: "已锁定",
-    AssignmentState.SUPERSEDED: "已被取代",
 }
 MARKET_LABELS = {"experts": "专家服务", "labour": "劳务协作"}
 SCOPE_LABELS = {"county": "县", "prefecture": "市（州）", "province": "全省"}
@@ -49,7 +41,3 @@ def phase_label(phase: str) -> tuple[str, float]:
 
 def run_state_label(state: str) -> str:
     return RUN_STATE_LABELS.get(RunState(state), state)
-
-
-def assignment_state_label(state: str) -> str:
-    return ASSIGNMENT_STATE_LABELS.get(AssignmentState(state), state)

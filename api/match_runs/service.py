@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.assignments.labels import state_label as assignment_state_label
 from api.audit import record, snapshot
 from api.common import order_by, paginate
 from api.database import utc_now
@@ -164,7 +165,7 @@ def assignment_out(row: Assignment) -> AssignmentOut:
         posting_id=row.posting_id,
         county_code=row.county_code,
         state=row.state,
-        state_label=labels.assignment_state_label(row.state),
+        state_label=assignment_state_label(row.state),
         score=row.score,
         days=row.days,
         explanation=row.explanation,

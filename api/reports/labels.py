@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-MARKET_LABELS: Mapping[str, str] = {"experts": "专家服务", "labour": "劳务协作"}
+from api.match_runs.labels import MARKET_LABELS, RUN_STATE_LABELS
+
+__all__ = ["GROUPING_LABELS", "MARKET_LABELS", "RUN_STATE_LABELS", "SCOPE_LABELS", "label"]
+
 SCOPE_LABELS: Mapping[str, str] = {"county": "县", "prefecture": "市州", "province": "全省"}
-RUN_STATE_LABELS: Mapping[str, str] = {
-    "queued": "排队中",
-    "running": "运行中",
-    "succeeded": "已完成",
-    "failed": "失败",
-    "cancelled": "已取消",
-}
 GROUPING_LABELS: Mapping[str, str] = {
     "county": "按县",
     "prefecture": "按市州",
