@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Path, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from matching.errors import InvalidInputError
@@ -65,9 +65,12 @@ def join_codes(codes: Sequence[str]) -> str:
     return ";".join(codes)
 
 
+Entities = TypeVarTuple("Entities")
+
+
 def order_by(
-    query: Select[Any], model: type[Any], sort: str | None, allowed: Sequence[str]
-) -> Select[Any]:
+    query: Select[*Entities], model: type[Any], sort: str | None, allowed: Sequence[str]
+) -> Select[*Entities]:
     """Sort by one allowed column (ties broken by the primary key, so pages are stable)."""
     key = model.__mapper__.primary_key[0]
     if not sort:
@@ -82,6 +85,19 @@ def order_by(
 def paginate(
     session: Session, query: Select[Any], limit: int, offset: int
 ) -> tuple[list[Any], int]:
+    """One page of the query's first entity, and the total count."""
+    rows, total = paginate_rows(session, query, limit, offset)
+    return [row[0] for row in rows], total
+
+
+def paginate_rows(
+    session: Session, query: Select[*Entities], limit: int, offset: int
+) -> tuple[list[Row[*Entities]], int]:
+    """One page of the query's rows (every entity it selects), and the total count."""
+    rows = list(session.execute(query.limit(limit).offset(offset)).all())
+    if len(rows) < limit and (rows or offset == 0):
+        # A page that is not full is the last one: its end is the total, no count needed
+        # (most of an expert's or a city's lists fit on the first page).
+        return rows, offset + len(rows)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(session.scalars(query.limit(limit).offset(offset)))
     return rows, int(total or 0)

@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.auth.accounts import AccountCache
 from api.concurrency import ending_limiter
-from api.database.models import User
 from api.errors import UnauthorizedError
 from api.policy import Principal
 from api.security import read_token
@@ -60,17 +60,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_principal(
-    session: SessionDep,
+async def get_principal(
+    request: Request,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
     if not token:
         raise UnauthorizedError("Not logged in: send a bearer token from /auth/token.")
-    user = session.get(User, read_token(token, settings.secret_key))
-    if user is None or not user.active:
-        raise UnauthorizedError("The account does not exist or is closed.")
-    return Principal.of(user)
+    accounts: AccountCache = request.app.state.accounts
+    return await accounts.principal(read_token(token, settings.secret_key))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     # Start a worker process with the server (the embedded default).
     embedded_worker: bool = True
+    # A caller's account is read from the database at most this often per server process:
+    # closing or changing an account takes effect at once in the process that made the
+    # change and within this many seconds elsewhere. 0 reads it on every request.
+    account_cache_seconds: float = Field(default=5.0, ge=0, le=60)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

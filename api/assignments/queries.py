@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from api.database.models import Assignment, AssignmentState, Need, Posting
+from api.database.models import Assignment, AssignmentState, County, Need, Posting, Village
 from api.policy import SHOWN_TO_PEOPLE, Principal, load_visible, visible
 
 COORDINATOR_SORTS = (
@@ -62,17 +62,26 @@ def coordinator_assignments(principal: Principal, filters: AssignmentFilters) ->
 
 def expert_assignments(
     principal: Principal, *, state: str | None, period: str | None
-) -> Select[Any]:
-    """The expert's own published, accepted, declined or locked assignments."""
-    query = select(Assignment).where(
-        visible(principal, Assignment),
-        Assignment.market == "experts",
-        Assignment.expert_id == principal.expert_id,
+) -> Select[Assignment, Need, Village, County]:
+    """The expert's own published, accepted, declined or locked assignments.
+
+    Rows of (assignment, need, village, county): one query gives a page and what it shows.
+    """
+    query = (
+        select(Assignment, Need, Village, County)
+        .join(Need, Need.need_id == Assignment.need_id)
+        .join(Village, Village.village_id == Need.village_id)
+        .join(County, County.county_code == Village.county_code)
+        .where(
+            visible(principal, Assignment),
+            Assignment.market == "experts",
+            Assignment.expert_id == principal.expert_id,
+        )
     )
     if state is not None:
         query = query.where(Assignment.state == state)
     if period is not None:
-        query = query.join(Need, Need.need_id == Assignment.need_id).where(Need.period == period)
+        query = query.where(Need.period == period)
     return query
 
 

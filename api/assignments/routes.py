@@ -24,7 +24,7 @@ from api.assignments.schemas import (
     RejectIn,
     ShownState,
 )
-from api.common import Limit, Offset, Page, Sort, order_by, paginate
+from api.common import Limit, Offset, Page, Sort, order_by, paginate, paginate_rows
 from api.database.models import Assignment, Role
 from api.deps import PrincipalDep, SessionDep
 from api.policy import require_role
@@ -91,9 +91,8 @@ def my_assignments(
     require_role(principal, Role.EXPERT)
     query = queries.expert_assignments(principal, state=state, period=period)
     query = order_by(query, Assignment, sort, queries.PEOPLE_SORTS)
-    rows, total = paginate(session, query, limit, offset)
-    items = views.expert_views(session, rows)
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    rows, total = paginate_rows(session, query, limit, offset)
+    return Page(items=views.expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
 @router.post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from api.assignments.labels import MARKET_LABELS, code_label, labelled_codes, state_label
@@ -81,6 +81,13 @@ def expert_views(session: Session, rows: Sequence[Assignment]) -> list[ExpertAss
     ).all()
     context = {need.need_id: (need, village, county) for need, village, county in found}
     return [_expert_view(row, *context[str(row.need_id)]) for row in rows]
+
+
+def expert_views_of(
+    rows: Sequence[Row[Assignment, Need, Village, County]],
+) -> list[ExpertAssignmentOut]:
+    """Views of (assignment, need, village, county) rows, as `expert_assignments` gives them."""
+    return [_expert_view(*row) for row in rows]
 
 
 def _expert_view(

@@ -75,7 +75,9 @@ def create_user(principal: PrincipalDep, session: SessionDep, data: UserCreate) 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change or close an account")
 def update_user(
-    principal: PrincipalDep, session: SessionDep, user_id: RowId, data: UserUpdate
+    request: Request, principal: PrincipalDep, session: SessionDep, user_id: RowId, data: UserUpdate
 ) -> UserOut:
     require_role(principal, Role.PROVINCE)
-    return user_out(service.update_user(session, principal, user_id, data))
+    updated = user_out(service.update_user(session, principal, user_id, data))
+    request.app.state.accounts.forget(user_id)
+    return updated

@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from api.app import create_app
+from api.database import make_engine, session_factory, transaction
+from api.database.models import User
 from api.deps import get_session
 from api.security import create_token
 from api.settings import DEVELOPMENT_SECRET, Settings
@@ -119,6 +122,23 @@ def test_a_closed_account_cannot_use_its_token(client: TestClient, login: Login)
     me = client.get("/me", headers=headers).json()
     closed = client.patch(f"/users/{me['id']}", headers=login("province"), json={"active": False})
     assert closed.status_code == 200
+    assert client.get("/me", headers=headers).status_code == 401
+
+
+def test_an_account_closed_elsewhere_is_refused_once_the_cache_lapses(
+    client: TestClient, login: Login, settings: Settings
+) -> None:
+    # Another server process closes the account: this one keeps its cached principal for
+    # at most `account_cache_seconds`, then reads the row again.
+    headers = login("county")
+    assert client.get("/me", headers=headers).status_code == 200
+    engine = make_engine(settings.database_url)
+    with transaction(session_factory(engine)) as session:
+        session.execute(update(User).where(User.username == "county").values(active=False))
+    engine.dispose()
+    accounts = client.app.state.accounts  # type: ignore[attr-defined]
+    assert client.get("/me", headers=headers).status_code == 200  # still within the window
+    accounts.seconds = 0.0  # the window lapses
     assert client.get("/me", headers=headers).status_code == 401
 
 
