@@ -36,8 +36,8 @@ def confirm(
     require_published(row)
     posting = _posting_locked(session, str(row.posting_id))
     _check_room(session, posting)
-    worker = session.get(Worker, row.worker_id)
-    assert worker is not None  # the foreign key guarantees it
+    worker = _worker_locked(session, str(row.worker_id))
+    _check_not_hired_elsewhere(session, row)
     before = snapshot(row)
     answer(row, AssignmentState.ACCEPTED, None)
     placement = _place(session, principal, row, worker, start_date)
@@ -88,6 +88,29 @@ def _posting_locked(session: Session, posting_id: str) -> Posting:
         select(Posting).where(Posting.posting_id == posting_id).with_for_update()
     ).one()
     return posting
+
+
+def _worker_locked(session: Session, worker_id: str) -> Worker:
+    """The worker, locked so two cities cannot both confirm them at the same moment."""
+    return session.scalars(
+        select(Worker).where(Worker.worker_id == worker_id).with_for_update()
+    ).one()
+
+
+def _check_not_hired_elsewhere(session: Session, row: Assignment) -> None:
+    """A worker takes one job: a second confirmed hire, at any posting, is a conflict."""
+    other = session.scalars(
+        select(Assignment.posting_id).where(
+            Assignment.market == "labour",
+            Assignment.worker_id == row.worker_id,
+            Assignment.state == AssignmentState.ACCEPTED,
+            Assignment.id != row.id,
+        )
+    ).first()
+    if other is not None:
+        raise ConflictError(
+            f"Worker {row.worker_id} is already hired at posting {other}: a worker takes one job."
+        )
 
 
 def _check_room(session: Session, posting: Posting) -> None:

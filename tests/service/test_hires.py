@@ -11,7 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.database.models import AuditEntry, Notification, Placement, Posting, Village, Worker
+from api.database.models import (
+    Assignment,
+    AuditEntry,
+    Notification,
+    Placement,
+    Posting,
+    Village,
+    Worker,
+)
 
 from . import factories as make
 
@@ -232,6 +240,34 @@ def test_a_posting_takes_no_more_hires_than_positions(
     listed = client.get("/candidates", params={"posting_id": market.posting}, headers=headers)
     states = {i["assignment_id"]: i["state"] for i in listed.json()["items"]}
     assert states[market.group[0]] == "published"  # the refused hire changed nothing
+
+
+def test_a_worker_hired_at_one_posting_cannot_be_hired_at_another(
+    client: TestClient, login: Login, market: Market, database_url: str
+) -> None:
+    # A re-match may propose a worker at a second posting; once one city has confirmed
+    # them, the other's confirmation is a conflict, not a second job.
+    with make.writing(database_url) as session:
+        run = make.match_run(session, market="labour")
+        proposed = session.get(Assignment, market.single)
+        assert proposed is not None
+        worker = session.get(Worker, proposed.worker_id)
+        second = session.get(Posting, market.second_posting)
+        assert worker is not None and second is not None
+        worker_id = worker.worker_id
+        elsewhere = make.labour_assignment(session, run=run, worker=worker, posting=second).id
+    headers = login("city")
+    start = {"start_date": "2026-03-02"}
+    first = client.post(f"/candidates/{market.single}/confirm", json=start, headers=headers)
+    assert first.status_code == 200
+    again = client.post(f"/candidates/{elsewhere}/confirm", json=start, headers=headers)
+    assert again.status_code == 409
+    assert "already hired" in again.json()["error"]["message"]
+    with make.writing(database_url) as session:
+        placed = session.scalars(
+            select(Placement.posting_id).where(Placement.worker_id == worker_id)
+        ).all()
+    assert market.second_posting not in placed
 
 
 def test_rejecting_a_candidate_needs_a_reason_and_declines_it(
