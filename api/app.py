@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.account_cache import AccountCache
 from api.assignments import routes as assignments_routes
 from api.auth import routes as auth_routes
-from api.auth.accounts import AccountCache
 from api.auth.ratelimit import LoginLimiter
 from api.database import make_engine, session_factory
 from api.errors import install_error_handlers

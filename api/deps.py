@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.auth.accounts import AccountCache
+from api.account_cache import AccountCache
 from api.concurrency import ending_limiter
 from api.errors import UnauthorizedError
 from api.policy import Principal

@@ -7,6 +7,9 @@
 - forbidden / declined: the coordinators' forbids and the experts' declines; a decline
   wins over a lock of the same pair.
 
+For the labour market only the cities' rejections apply (`labour_refusals`): a labour
+plan is a set of offers, and a confirmed hire leaves every later run by itself.
+
 Pairs naming an expert or a need the run does not see (closed, other scope) are left out.
 """
 
@@ -61,6 +64,20 @@ def plan_decisions(session: Session, dataset: Dataset, counties: list[str]) -> D
         declined=by_kind["decline"],
         origin=origin,
     )
+
+
+def labour_refusals(session: Session, counties: list[str]) -> Decisions:
+    """The (worker, posting) pairs a partner city rejected, for workers of these counties:
+    a labour run never proposes them again."""
+    rejected = session.execute(
+        select(Assignment.id, Assignment.worker_id, Assignment.posting_id).where(
+            Assignment.market == "labour",
+            Assignment.state == AssignmentState.DECLINED,
+            Assignment.county_code.in_(counties),
+        )
+    ).all()
+    pairs = {(str(r.worker_id), str(r.posting_id)): f"assignment {r.id}" for r in rejected}
+    return Decisions(declined=frozenset(pairs), origin=pairs)
 
 
 def rematch_decisions(decisions: Decisions, need_id: str) -> Decisions:

@@ -32,7 +32,7 @@ from api.database import transaction
 from api.database.models import Assignment, AssignmentState, MatchRun, RunState
 from api.match_runs.dataset import build_dataset
 from api.match_runs.lifecycle import Lease, Sessions, finish, hand_back
-from api.match_runs.previous import plan_decisions, rematch_decisions
+from api.match_runs.previous import labour_refusals, plan_decisions, rematch_decisions
 from api.match_runs.progress import ProgressWriter
 from api.match_runs.scope import scope_counties
 from api.notifications.service import coordinator_ids
@@ -168,7 +168,10 @@ def _read_inputs(context: RunContext) -> Inputs:
         run = session.get_one(MatchRun, context.lease.run_id)
         counties = scope_counties(session, run.scope_kind, run.scope_code)
         dataset = build_dataset(session, run.market, counties)
-        decisions = plan_decisions(session, dataset, counties) if run.market == "experts" else None
+        if run.market == "experts":
+            decisions = plan_decisions(session, dataset, counties)
+        else:
+            decisions = labour_refusals(session, counties)
         return Inputs(run.market, dict(run.options), run.rematch_need_id, dataset, decisions)
 
 
@@ -179,7 +182,7 @@ def _match(
     reference = load_reference(context.settings.reference_dir)
     control: dict[str, Any] = {"progress": progress, "cancel": context.token}
     if isinstance(config, LabourConfig):
-        return run_labour_match(inputs.dataset, reference, config, **control), ()
+        return run_labour_match(inputs.dataset, reference, config, inputs.decisions, **control), ()
     decisions = inputs.decisions or Decisions()
     if inputs.rematch_need_id:
         strict = rematch_decisions(decisions, inputs.rematch_need_id)

@@ -108,7 +108,7 @@ def eligible_blocks(
                 rules = person_rules(force, rows, posts)
                 removed[:, 2] = (~rules["age"]).sum(axis=1)
                 removed[:, 3] = (rules["age"] & ~rules["certificate"]).sum(axis=1)
-                allowed = rules["age"] & rules["certificate"]
+                allowed = rules["age"] & rules["certificate"] & rules["decision"]
             yield EligibleBlock(rows, posts, allowed, removed)
 
 
@@ -160,6 +160,7 @@ def group_options(
             removed[g, 3] = int(
                 (rules["age"].all(axis=0) & ~rules["certificate"].all(axis=0)).sum()
             )
-            posts = posts[(rules["age"] & rules["certificate"]).all(axis=0)]
+            # A posting refused to one member is refused to the group: they go together.
+            posts = posts[(rules["age"] & rules["certificate"] & rules["decision"]).all(axis=0)]
         postings.append(posts)
     return GroupOptions(members, postings, removed)

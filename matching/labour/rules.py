@@ -30,7 +30,8 @@ def acceptable_cities(force: Workforce, config: LabourConfig) -> BoolArray:
 
 
 def person_rules(force: Workforce, rows: IntArray, posts: IntArray) -> dict[str, BoolArray]:
-    """Age and certificate rules for workers `rows` × postings `posts` (dense)."""
+    """Age and certificate rules, and refused pairs, for workers `rows` × postings `posts`
+    (dense)."""
     age, least, greatest = force.age_limits
     age_of = age[rows][:, None]
     in_range = (age_of >= least[posts]) & (age_of <= greatest[posts])
@@ -41,7 +42,18 @@ def person_rules(force: Workforce, rows: IntArray, posts: IntArray) -> dict[str,
         certified = have >= needed[None, :]
     else:
         certified = np.ones((rows.size, posts.size), dtype=bool)
-    return {"age": in_range, "certificate": certified}
+    return {"age": in_range, "certificate": certified, "decision": not_refused(force, rows, posts)}
+
+
+def not_refused(force: Workforce, rows: IntArray, posts: IntArray) -> BoolArray:
+    """False where the pair was refused (a city's rejection or a coordinator's forbid)."""
+    allowed = np.ones((rows.size, posts.size), dtype=bool)
+    refused = force.refused_postings
+    if refused:
+        for i, worker in enumerate(rows.tolist()):
+            if worker in refused:
+                allowed[i] = ~np.isin(posts, refused[worker])
+    return allowed
 
 
 def pre_score(

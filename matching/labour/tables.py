@@ -38,6 +38,10 @@ class Workforce:
     villages: pd.DataFrame
     cities: pd.DataFrame  # partner_cities: city_code, lat, lon
     pairings: pd.DataFrame  # partner_city_code, prefecture_code (in force)
+    # (worker_id, posting_id) pairs never to propose: a city rejected the worker for the
+    # posting, or a coordinator forbade the pair. Pairs naming no worker or posting here
+    # are ignored (closed postings, workers out of scope).
+    refused: frozenset[tuple[str, str]] = frozenset()
 
     def __post_init__(self) -> None:
         require_columns(self.workers, WORKER_COLUMNS, "workers")
@@ -57,6 +61,19 @@ class Workforce:
     def worker_village(self) -> pd.DataFrame:
         village = self.villages.set_index("village_id").loc[self.workers["village_id"]]
         return village.reset_index()
+
+    @cached_property
+    def refused_postings(self) -> dict[int, IntArray]:
+        """Worker index → indices of the postings refused to them (only workers with any)."""
+        if not self.refused:
+            return {}
+        worker_at = {w: i for i, w in enumerate(self.workers["worker_id"].astype(str))}
+        posting_at = {p: j for j, p in enumerate(self.postings["posting_id"].astype(str))}
+        refused: dict[int, list[int]] = {}
+        for worker_id, posting_id in sorted(self.refused):
+            if worker_id in worker_at and posting_id in posting_at:
+                refused.setdefault(worker_at[worker_id], []).append(posting_at[posting_id])
+        return {i: np.asarray(js, dtype=np.int64) for i, js in refused.items()}
 
     @cached_property
     def city_index(self) -> dict[str, int]:

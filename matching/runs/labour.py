@@ -9,6 +9,7 @@ import pandas as pd
 
 from matching.control import CancelToken, ProgressListener, checkpoint, report
 from matching.data.dataset import Dataset
+from matching.data.decisions import Decisions
 from matching.data.reference import Reference
 from matching.labour import (
     LabourConfig,
@@ -34,18 +35,21 @@ def _planning_year(dataset: Dataset) -> int:
     return int(found.group(1)) if found else 9999
 
 
-def workforces(dataset: Dataset, reference: Reference) -> tuple[Workforce, Workforce]:
-    """The market to match (open postings) and the history (closed postings)."""
+def workforces(
+    dataset: Dataset, reference: Reference, refused: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[Workforce, Workforce]:
+    """The market to match (open postings, without the `refused` pairs) and the history
+    (closed postings)."""
     pairings = reference.active_pairings(_planning_year(dataset))
     status = dataset.postings["status"]
 
-    def force(postings: pd.DataFrame) -> Workforce:
+    def force(postings: pd.DataFrame, refused: frozenset[tuple[str, str]]) -> Workforce:
         return Workforce(
-            dataset.workers, postings, dataset.villages, reference.partner_cities, pairings
+            dataset.workers, postings, dataset.villages, reference.partner_cities, pairings, refused
         )
 
-    return force(dataset.postings.loc[status == "open"]), force(
-        dataset.postings.loc[status == "closed"]
+    return force(dataset.postings.loc[status == "open"], refused), force(
+        dataset.postings.loc[status == "closed"], frozenset()
     )
 
 
@@ -53,15 +57,23 @@ def run_labour_match(
     dataset: Dataset,
     reference: Reference,
     config: LabourConfig | None = None,
+    decisions: Decisions | None = None,
     *,
     progress: ProgressListener | None = None,
     cancel: CancelToken | None = None,
 ) -> LabourResult:
     """Train the retention model on the history, place workers in open postings (priced
-    over every eligible pair), and compare the plan with stable (deferred acceptance) mode."""
+    over every eligible pair), and compare the plan with stable (deferred acceptance) mode.
+
+    `decisions` holds (worker_id, posting_id) pairs here: its forbidden and declined pairs
+    (a coordinator's forbid, a city's rejection) are never proposed. Locks do not apply to
+    labour: a plan is a set of offers, and a confirmed hire already takes the worker and
+    the position out of every later run.
+    """
     config = config or LabourConfig()
+    refused = decisions.excluded if decisions is not None else frozenset()
     with run_control(progress, cancel):
-        open_force, history = workforces(dataset, reference)
+        open_force, history = workforces(dataset, reference, refused)
         report("labour: retention model")
         fit = train_retention(history, dataset.placements, random_state=config.seed)
         report("labour: pricing every eligible pair, the engine and stable mode")

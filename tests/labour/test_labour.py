@@ -126,6 +126,33 @@ def test_earmark_and_age_rules() -> None:
     assert _placed(match_labour(force, _model(force))) == {"W2": "P0"}
 
 
+def test_refused_pairs_are_never_proposed() -> None:
+    """A pair a city rejected is not proposed again; the worker goes elsewhere, and a group
+    with one refused member does not go there whole."""
+    workers = [{}, {"group_id": "G1"}, {"group_id": "G1"}]
+    free = _force(workers, [{"positions": 3}, {"positions": 3, "housing": 0}])
+    chosen = _placed(match_labour(free, _model(free)))
+    assert len(set(chosen.values())) == 1  # without refusals, everyone at one posting
+    first = chosen["W0"]
+    other = "P1" if first == "P0" else "P0"
+    refused = Workforce(
+        free.workers,
+        free.postings,
+        VILLAGES,
+        CITIES,
+        PAIRINGS,
+        frozenset({("W0", first), ("W2", first), ("W9", other)}),  # W9: unknown, ignored
+    )
+    worker, posting = eligible_pairs(refused, LabourConfig())
+    pairs = {(f"W{w}", f"P{p}") for w, p in zip(worker.tolist(), posting.tolist(), strict=True)}
+    assert ("W0", first) not in pairs and ("W2", first) not in pairs and ("W1", first) in pairs
+    assert _placed(match_labour(refused, _model(refused))) == {
+        "W0": other,
+        "W1": other,
+        "W2": other,
+    }
+
+
 def test_stable_mode_has_no_blocking_pairs() -> None:
     """Deferred acceptance leaves no blocking pair; both modes are reported side by side."""
     force = _force(

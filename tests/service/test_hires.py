@@ -20,6 +20,7 @@ from api.database.models import (
     Village,
     Worker,
 )
+from api.match_runs.previous import labour_refusals
 
 from . import factories as make
 
@@ -305,6 +306,23 @@ def test_rejecting_a_candidate_needs_a_reason_and_declines_it(
         ).status_code
         == 409
     )
+
+
+def test_a_rejected_pair_is_refused_to_every_later_labour_run(
+    client: TestClient, login: Login, market: Market, database_url: str
+) -> None:
+    body = {"reason": "岗位要求夜班，本人不便"}
+    rejected = client.post(f"/candidates/{market.single}/reject", json=body, headers=login("city"))
+    assert rejected.status_code == 200
+    with make.writing(database_url) as session:
+        row = session.get(Assignment, market.single)
+        assert row is not None
+        pair = (str(row.worker_id), str(row.posting_id))
+        refusals = labour_refusals(session, ["congjiang"])
+        elsewhere = labour_refusals(session, ["weining"])
+    assert pair in refusals.excluded
+    assert refusals.where(pair) == f"assignment {market.single}"
+    assert pair not in elsewhere.excluded
 
 
 @pytest.mark.parametrize("which", ["guangzhou", "proposed"])
