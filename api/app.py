@@ -11,7 +11,7 @@ from api.account_cache import AccountCache
 from api.assignments import routes as assignments_routes
 from api.auth import routes as auth_routes
 from api.auth.ratelimit import LoginLimiter
-from api.database import make_engine, session_factory
+from api.database import make_engine, reading_engine, session_factory
 from api.errors import install_error_handlers
 from api.experts import routes as experts_routes
 from api.match_runs import routes as match_runs_routes
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_sessions = session_factory(reading_engine(engine))
     app.state.accounts = AccountCache(app.state.sessions, settings.account_cache_seconds)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     install_error_handlers(app)

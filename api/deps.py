@@ -42,10 +42,16 @@ def _roll_back(session: Session) -> None:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
 
+    GET requests only read, and take their session from `read_sessions` (on PostgreSQL
+    without a transaction of their own: see `reading_engine`).
+
     The commit or rollback runs in threads of its own (`ending_limiter`), never queued
     behind routes waiting in the server's thread pool.
     """
-    factory: sessionmaker[Session] = request.app.state.sessions
+    reads_only = request.method in ("GET", "HEAD")
+    factory: sessionmaker[Session] = (
+        request.app.state.read_sessions if reads_only else request.app.state.sessions
+    )
     ending = ending_limiter(request)
     session = factory()
     try:

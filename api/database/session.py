@@ -59,6 +59,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def reading_engine(engine: Engine) -> Engine:
+    """The engine for requests that only read (GET): on PostgreSQL each statement runs on
+    its own, without BEGIN and COMMIT — two of a small read's four round trips. The pool
+    is shared. A list's page and its count may then see different moments, which a list
+    can live with. SQLite reads are local calls and keep the plain engine.
+    """
+    if not is_postgres(engine):
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back on any error."""
