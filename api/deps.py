@@ -60,6 +60,14 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+def user_of_token(session: Session, token: str, secret: str) -> User:
+    """The active account a token was issued to (a bearer token, or the pages' cookie)."""
+    user = session.get(User, read_token(token, secret))
+    if user is None or not user.active:
+        raise UnauthorizedError("The account does not exist or is closed.")
+    return user
+
+
 def get_principal(
     session: SessionDep,
     settings: SettingsDep,
@@ -67,10 +75,7 @@ def get_principal(
 ) -> Principal:
     if not token:
         raise UnauthorizedError("Not logged in: send a bearer token from /auth/token.")
-    user = session.get(User, read_token(token, settings.secret_key))
-    if user is None or not user.active:
-        raise UnauthorizedError("The account does not exist or is closed.")
-    return Principal.of(user)
+    return Principal.of(user_of_token(session, token, settings.secret_key))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
