@@ -94,11 +94,17 @@ def assignments(request: Request, principal: PagePrincipal, session: SessionDep)
     return _list_page(request, session, principal)
 
 
-def _answered(request: Request, session: SessionDep, row: Assignment, notice: str) -> Response:
+def _answered(
+    request: Request, session: SessionDep, principal: Principal, row: Assignment, notice: str
+) -> Response:
     """After an answer: the updated card for htmx, else back to the list with a notice."""
     if is_htmx(request):
+        # The card, and the count at the top of the page (an out-of-band swap).
         shown = card(views.expert_views(session, [row])[0], notice=notice)
-        return render(request, "expert/_card.html", {"card": shown})
+        cards = _cards(session, principal)
+        waiting = sum(c.item.state == "published" for c in cards)
+        context = {"card": shown, "total": len(cards), "waiting": waiting}
+        return render(request, "expert/_answered.html", context)
     response = redirect(request, LIST)
     flash(request, response, notice)
     return response
@@ -118,7 +124,7 @@ def accept(
         row = service.accept(session, principal, assignment_id)
     except ConflictError:
         return _already_answered(request)
-    return _answered(request, session, row, "已接受这项任务，谢谢！")
+    return _answered(request, session, principal, row, "已接受这项任务，谢谢！")
 
 
 @router.post("/assignments/{assignment_id}/decline")
@@ -137,7 +143,7 @@ def decline(
         row, _run = service.decline(session, principal, assignment_id, data.reason)
     except ConflictError:
         return _already_answered(request)
-    return _answered(request, session, row, "已谢绝。县级协调员已收到通知，将重新匹配。")
+    return _answered(request, session, principal, row, "已谢绝。县级协调员已收到通知，将重新匹配。")
 
 
 def _refused(

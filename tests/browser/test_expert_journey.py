@@ -48,7 +48,7 @@ def test_an_expert_declines_on_a_phone_and_the_need_is_matched_again(
     cards = page.locator("article.assignment")
     expect(cards.first).to_be_visible()
     assert cards.count() >= 2
-    expect(page.locator(".lead")).to_contain_text(f"{cards.count()} 项等待您答复")
+    expect(page.locator("#summary")).to_contain_text(f"{cards.count()} 项等待您答复")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     checked(page, "expert-assignments-phone")
 
@@ -67,6 +67,7 @@ def test_an_expert_declines_on_a_phone_and_the_need_is_matched_again(
     expect(first).to_contain_text(REASON)
     expect(first.get_by_role("status")).to_contain_text("县级协调员已收到通知")
     expect(first.get_by_role("button", name="谢绝")).to_have_count(0)
+    expect(page.locator("#summary")).to_contain_text(f"{cards.count() - 1} 项等待您答复")
     checked(page, "expert-declined")
 
     second.get_by_role("button", name="接受").click()

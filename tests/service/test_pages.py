@@ -305,7 +305,8 @@ def test_declining_marks_it_declined_and_queues_the_rematch(
         headers={**page_login("expert"), "HX-Request": "true"},
     )
     assert answer.status_code == 200
-    assert "<html" not in answer.text  # htmx gets the updated card only
+    assert "<html" not in answer.text  # htmx gets the updated card and count only
+    assert 'id="summary" hx-swap-oob="true">共 2 项，其中 <strong>1</strong>' in answer.text
     assert ">已谢绝<" in answer.text and "这个季度在外地培训" in answer.text
     assert "县级协调员已收到通知" in answer.text
     with make.writing(database_url) as session:
