@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit bench bench-api clean
+.PHONY: run test lint typecheck unit browser bench bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy matching api
 
-unit: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright with executable_path, no browser
+# download); installed here when missing, with CJK fonts so pages and screenshots show
+# Chinese. Not root or no apt-get: one line saying how, and the tests do not run.
+CHROMIUM := /usr/bin/chromium
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(BROWSER_PACKAGES) with apt-get"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PACKAGES); \
+	  else \
+	    echo "$(CHROMIUM) is missing: run 'sudo apt-get install -y $(BROWSER_PACKAGES)' (Debian), then make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+unit: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint typecheck unit

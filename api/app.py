@@ -17,6 +17,8 @@ from api.experts import routes as experts_routes
 from api.match_runs import routes as match_runs_routes
 from api.needs import routes as needs_routes
 from api.notifications import routes as notifications_routes
+from api.pages import routes as pages_routes
+from api.pages.errors import HtmlErrors
 from api.postings import routes as postings_routes
 from api.reports import routes as reports_routes
 from api.settings import Settings, get_settings
@@ -26,7 +28,7 @@ DESCRIPTION = """
 帮扶 Bangfu: county coordinators keep needs and workers and request and publish matches;
 experts answer their assignments; partner cities post openings and confirm hires; the
 province office watches coverage. Log in with `POST /auth/token` (the **Authorize**
-button), then every call carries the bearer token.
+button), then every call carries the bearer token. The web pages for people are at `/app/`.
 """
 
 
@@ -46,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_sessions = session_factory(reading_engine(engine))
     app.state.accounts = AccountCache(app.state.sessions, settings.account_cache_seconds)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
-    install_error_handlers(app)
+    install_error_handlers(app, HtmlErrors())
     for module in (
         auth_routes,
         needs_routes,
@@ -59,4 +61,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_routes,
     ):
         app.include_router(module.router)
+    pages_routes.install(app)
     return app

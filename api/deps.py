@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.account_cache import AccountCache
 from api.concurrency import ending_limiter
+from api.database.models import User
 from api.errors import UnauthorizedError
 from api.policy import Principal
 from api.security import read_token
@@ -64,6 +65,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def user_of_token(session: Session, token: str, secret: str) -> User:
+    """The active account a token was issued to (the pages' cookie: they show its name)."""
+    user = session.get(User, read_token(token, secret))
+    if user is None or not user.active:
+        raise UnauthorizedError("The account does not exist or is closed.")
+    return user
 
 
 async def get_principal(

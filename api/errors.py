@@ -2,17 +2,20 @@
 
 `install_error_handlers` maps every one of them, in one place, to a JSON body
 `{"error": {"code": …, "message": …, "details": […]}}` with a stable code for programs and
-a human message. Bad input is 422 and names the field or row; a solver bug is 500.
+a human message. Bad input is 422 and names the field or row; a solver bug is 500. The web
+pages' requests get the same status as an HTML page in Chinese (`api/pages/errors.py`).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -74,7 +77,28 @@ def error_body(
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
-def _bangfu_response(error: BangfuError) -> JSONResponse:
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """What the one handler answers for an error, before it is put into JSON or a page."""
+
+    status: int
+    code: str
+    message: str
+    details: list[dict[str, Any]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    error: BaseException | None = None
+
+
+class PageErrors(Protocol):
+    """How the web pages show an error: `handles` picks the page requests (under /app),
+    `render` answers them with an HTML page of the same status."""
+
+    def handles(self, request: Request) -> bool: ...
+
+    def render(self, request: Request, answer: ErrorAnswer) -> Response: ...
+
+
+def _bangfu_answer(error: BangfuError) -> ErrorAnswer:
     status, code = next(
         ((s, c) for cls, s, c in _STATUS if isinstance(error, cls)), (500, "internal_error")
     )
@@ -90,10 +114,10 @@ def _bangfu_response(error: BangfuError) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, RateLimitedError):
         headers["Retry-After"] = str(error.retry_after)
-    return JSONResponse(error_body(code, str(error), details), status, headers=headers)
+    return ErrorAnswer(status, code, str(error), details, headers, error)
 
 
-def _validation_response(error: RequestValidationError) -> JSONResponse:
+def _validation_answer(error: RequestValidationError) -> ErrorAnswer:
     details = [
         {
             "field": ".".join(str(part) for part in item["loc"]),
@@ -103,63 +127,68 @@ def _validation_response(error: RequestValidationError) -> JSONResponse:
         for item in error.errors()
     ]
     message = "; ".join(f"{d['field']}: {d['message']}" for d in details) or "invalid request"
-    return JSONResponse(error_body("invalid_input", message, details), 422)
+    return ErrorAnswer(422, "invalid_input", message, details, error=error)
 
 
-def _http_response(error: StarletteHTTPException) -> JSONResponse:
+def _http_answer(error: StarletteHTTPException) -> ErrorAnswer:
     code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    return JSONResponse(
-        error_body(code.get(error.status_code, "http_error"), str(error.detail)),
+    return ErrorAnswer(
         error.status_code,
-        headers=getattr(error, "headers", None),
+        code.get(error.status_code, "http_error"),
+        str(error.detail),
+        headers=dict(getattr(error, "headers", None) or {}),
+        error=error,
     )
 
 
-def _data_response() -> JSONResponse:
+def _data_answer(error: DataError) -> ErrorAnswer:
     # PostgreSQL refuses some values pydantic lets through (a NUL character in text, a
     # number beyond its column type): bad input, never a 500.
     message = "A value sent cannot be stored (a NUL character, or a number out of range)."
-    return JSONResponse(error_body("invalid_input", message), 422)
+    return ErrorAnswer(422, "invalid_input", message, error=error)
 
 
 # Seconds a client should wait before trying again when the server is saturated.
 BUSY_RETRY_AFTER = 5
 
 
-def _busy_response() -> JSONResponse:
+def _busy_answer(error: PoolTimeoutError) -> ErrorAnswer:
     """Every database connection stayed busy past the pool's timeout: the server is
     saturated, nothing was done, and the same request can simply be sent again."""
     log.warning("database connection pool exhausted")
-    return JSONResponse(
-        error_body("busy", "The server is busy; nothing was done. Try again shortly."),
+    return ErrorAnswer(
         503,
+        "busy",
+        "The server is busy; nothing was done. Try again shortly.",
         headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        error=error,
     )
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    async def on_bangfu(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, BangfuError)
-        return _bangfu_response(error)
+def _unexpected_answer(error: Exception) -> ErrorAnswer:
+    # Logged by the server's error middleware, which also re-raises it after answering.
+    return ErrorAnswer(500, "internal_error", "Internal server error.", error=error)
 
-    async def on_validation(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, RequestValidationError)
-        return _validation_response(error)
 
-    async def on_http(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, StarletteHTTPException)
-        return _http_response(error)
+_ANSWERS: tuple[tuple[type[Exception], Callable[[Any], ErrorAnswer]], ...] = (
+    (BangfuError, _bangfu_answer),
+    (PoolTimeoutError, _busy_answer),
+    (DataError, _data_answer),
+    (RequestValidationError, _validation_answer),
+    (StarletteHTTPException, _http_answer),
+    (Exception, _unexpected_answer),
+)
 
-    async def on_data(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, DataError)
-        return _data_response()
 
-    async def on_busy(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, PoolTimeoutError)
-        return _busy_response()
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
+    """The one error handler: JSON for the API; an HTML page for the web pages' requests."""
 
-    app.add_exception_handler(BangfuError, on_bangfu)
-    app.add_exception_handler(PoolTimeoutError, on_busy)
-    app.add_exception_handler(DataError, on_data)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
+    async def on_error(request: Request, error: Exception) -> Response:
+        answer = next(make(error) for cls, make in _ANSWERS if isinstance(error, cls))
+        if pages is not None and pages.handles(request):
+            return pages.render(request, answer)
+        body = error_body(answer.code, answer.message, answer.details)
+        return JSONResponse(body, answer.status, headers=answer.headers)
+
+    for cls, _make in _ANSWERS:
+        app.add_exception_handler(cls, on_error)

@@ -109,11 +109,12 @@ def banner(url: str, database_url: str, accounts: list[DemoAccount], worker: int
     lines = [
         "",
         f"Bangfu 帮扶 is running: {url}/docs  (Ctrl-C stops it)",
+        f"web pages: {url}/app/",
         f"database: {make_url(database_url).render_as_string(hide_password=True)}",
         f"match-run worker: {'pid ' + str(worker) if worker else 'not started'}",
     ]
     if accounts:
-        lines += ["", "demo accounts (log in with the Authorize button at /docs):"]
+        lines += ["", "demo accounts (log in on the pages, or with the Authorize button at /docs):"]
         lines += [f"  {'user':<10} {'password':<22} {'scope':<10} role"]
         for account in accounts:
             role = f"{ROLE_LABELS[account.role]} ({account.role.value})"

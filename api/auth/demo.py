@@ -1,14 +1,20 @@
-"""One demo account per role, for a new user's first look (development only)."""
+"""One demo account per role, for a new user's first look (development only), and a
+database built from a data set with those accounts (the test suites' starting point)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth.schemas import UserCreate
 from api.auth.service import create_user
+from api.database import make_engine, session_factory, transaction
+from api.database.load import load_directory
+from api.database.migrate import upgrade
 from api.database.models import Expert, Posting, Role, User, Village
 
 
@@ -56,20 +62,45 @@ def demo_accounts(session: Session) -> list[DemoAccount]:
         Role.EXPERT: "专家（演示）",
         Role.CITY: "帮扶城市（演示）",
     }
-    scope_field = {Role.COUNTY: "county_code", Role.EXPERT: "expert_id", Role.CITY: "city_code"}
     for account in wanted:
         if session.scalars(select(User.id).where(User.username == account.username)).first():
             continue
-        fields = {scope_field[account.role]: account.scope} if account.role in scope_field else {}
-        create_user(
-            session,
-            None,
-            UserCreate(
-                username=account.username,
-                password=account.password,
-                display_name_zh=labels[account.role],
-                role=account.role,
-                **fields,
-            ),
-        )
+        create_account(session, account, labels[account.role])
     return wanted
+
+
+_SCOPE_FIELD = {Role.COUNTY: "county_code", Role.EXPERT: "expert_id", Role.CITY: "city_code"}
+
+
+def create_account(session: Session, account: DemoAccount, display_name_zh: str) -> User:
+    fields = {_SCOPE_FIELD[account.role]: account.scope} if account.role in _SCOPE_FIELD else {}
+    return create_user(
+        session,
+        None,
+        UserCreate(
+            username=account.username,
+            password=account.password,
+            display_name_zh=display_name_zh,
+            role=account.role,
+            **fields,
+        ),
+    )
+
+
+def seed_database(
+    url: str, data_dir: Path, extra: Sequence[DemoAccount] = ()
+) -> dict[str, DemoAccount]:
+    """Migrate an empty database, load the data set, create the demo accounts and `extra`
+    ones (named by their user names): every account by user name."""
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        load_directory(engine, data_dir)
+        with transaction(session_factory(engine)) as session:
+            accounts = {a.username: a for a in demo_accounts(session)}
+            for account in extra:
+                create_account(session, account, account.username)
+                accounts[account.username] = account
+    finally:
+        engine.dispose()
+    return accounts

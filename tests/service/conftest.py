@@ -22,13 +22,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from api.auth.demo import demo_accounts
-from api.auth.schemas import UserCreate
-from api.auth.service import create_user
-from api.database import make_engine, session_factory, transaction
-from api.database.load import load_directory
-from api.database.migrate import upgrade
+from api.auth.demo import DemoAccount, seed_database
 from api.database.models import Role
+from api.pages.csrf import HEADER as CSRF_HEADER
+from api.pages.csrf import SESSION_COOKIE, token_for
 from api.settings import Settings
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -37,13 +34,7 @@ BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 _copies = itertools.count()
 
 
-@dataclass(frozen=True)
-class Account:
-    username: str
-    password: str
-    role: Role
-    scope: str | None
-
+Account = DemoAccount
 
 # Beside the demo accounts (one per role), one more per scoped role in another scope, so
 # every access check has an "other" side.
@@ -52,33 +43,10 @@ OTHER_ACCOUNTS = [
     Account("expert-other", "expert-other-pass", Role.EXPERT, "E00002"),
     Account("city-other", "city-other-pass", Role.CITY, "guangzhou"),
 ]
-_SCOPE_FIELD = {Role.COUNTY: "county_code", Role.EXPERT: "expert_id", Role.CITY: "city_code"}
 
 
 def _seed(url: str) -> dict[str, Account]:
-    upgrade(url)
-    engine = make_engine(url)
-    load_directory(engine, DEMO)
-    with transaction(session_factory(engine)) as session:
-        accounts = {
-            a.username: Account(a.username, a.password, a.role, a.scope)
-            for a in demo_accounts(session)
-        }
-        for account in OTHER_ACCOUNTS:
-            create_user(
-                session,
-                None,
-                UserCreate(
-                    username=account.username,
-                    password=account.password,
-                    display_name_zh=account.username,
-                    role=account.role,
-                    **{_SCOPE_FIELD[account.role]: account.scope},
-                ),
-            )
-            accounts[account.username] = account
-    engine.dispose()
-    return accounts
+    return seed_database(url, DEMO, OTHER_ACCOUNTS)
 
 
 def _server(url: str) -> Engine:
@@ -184,5 +152,34 @@ def login(client: TestClient, accounts: dict[str, Account]) -> Callable[[str], H
             assert answer.status_code == 200, answer.text
             cache[username] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
         return cache[username]
+
+    return headers
+
+
+@pytest.fixture
+def page_login(login: Callable[[str], Headers], settings: Settings) -> Callable[[str], Headers]:
+    """`page_login("expert")` → the headers a logged-in browser sends to the pages: the
+    login cookie (the same JWT as the API's bearer token) and its CSRF token."""
+
+    def headers(username: str) -> Headers:
+        token = login(username)["Authorization"].removeprefix("Bearer ")
+        return {
+            "Cookie": f"{SESSION_COOKIE}={token}",
+            CSRF_HEADER: token_for(settings.secret_key, token),
+        }
+
+    return headers
+
+
+@pytest.fixture
+def browse_as(client: TestClient, page_login: Callable[[str], Headers]) -> Callable[[str], Headers]:
+    """`browse_as("expert")`: the client's cookie jar holds that login (so redirects and
+    flash messages work as in a browser); → the CSRF header to send with POSTs."""
+
+    def headers(username: str) -> Headers:
+        both = page_login(username)
+        client.cookies.clear()
+        client.cookies.set(SESSION_COOKIE, both["Cookie"].partition("=")[2])
+        return {CSRF_HEADER: both[CSRF_HEADER]}
 
     return headers

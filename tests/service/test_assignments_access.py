@@ -1,4 +1,4 @@
-"""The access matrix of assignments, hiring and the inbox.
+"""The access matrix of assignments, hiring and the inbox, and of the web pages.
 
 Every role, in its own scope and the other one, on every endpoint of these domains: the
 status, and that no body carries another scope's data. Each scope's data is marked by its
@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.database.models import Posting
+from api.pages import routes as pages
 
 from . import factories as make
 
@@ -188,3 +190,55 @@ def test_the_matrix_covers_every_endpoint_of_these_domains(client: TestClient) -
         if {"assignments", "notifications"} & set(operation.get("tags", []))
     }
     assert served == {(case.method, case.route) for case in CASES.values()}
+
+
+# The pages answer like the API; a POST that succeeds sends back to the page (303).
+PAGE_ANSWER = "/app/expert/assignments/{assignment_id}"
+PAGE_CASES = {
+    "home": Case("GET", "/app/", statuses(303)),
+    "log out": Case("POST", "/app/logout", statuses(303)),
+    "my assignments page": Case(
+        "GET", "/app/expert/assignments", statuses(403, expert=200, expert_other=200)
+    ),
+    "accept on the page": Case(
+        "POST", PAGE_ANSWER + "/accept", statuses(403, expert=303, expert_other=404), "e1"
+    ),
+    "decline on the page": Case(
+        "POST",
+        PAGE_ANSWER + "/decline",
+        statuses(403, expert=303, expert_other=404),
+        "e1b",
+        body={"reason": "没有时间"},
+    ),
+    "county main page": Case("GET", "/app/county/", statuses(403, county=200, county_other=200)),
+    "city main page": Case("GET", "/app/city/", statuses(403, city=200, city_other=200)),
+    "province main page": Case("GET", "/app/province/", statuses(403, province=200)),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGE_CASES))
+def test_page_access_matrix(client: TestClient, page_login: Login, world: World, name: str) -> None:
+    case = PAGE_CASES[name]
+    for user in sorted(USERS, key=lambda u: case.expected[u] in (200, 303)):
+        path = case.path(user, world.ids)
+        answer = client.request(
+            case.method, path, data=case.body, headers=page_login(user), follow_redirects=False
+        )
+        assert answer.status_code == case.expected[user], (user, path, answer.text)
+        leaked = [
+            marker
+            for marker, allowed in world.markers.items()
+            if user not in allowed and marker in answer.text and marker not in path
+        ]
+        assert leaked == [], (user, path, leaked)
+
+
+def test_the_page_matrix_covers_every_page() -> None:
+    served = {
+        (method, route.path)
+        for router in pages.ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and not route.path.startswith("/app/login")
+        for method in route.methods
+    }
+    assert served == {(case.method, case.route) for case in PAGE_CASES.values()}

@@ -160,6 +160,7 @@ def test_banner_prints_every_account_and_the_docs_url() -> None:
     ]
     text = banner("http://127.0.0.1:8000", "postgresql://u:secret@db/x", accounts, 42)
     assert "http://127.0.0.1:8000/docs" in text
+    assert "http://127.0.0.1:8000/app/" in text
     assert _printed_password(text, "province") == "p-pass-123456"
     assert _printed_password(text, "city") == "c-pass-123456"
     assert "帮扶城市 (city)" in text and "shanghai" in text
