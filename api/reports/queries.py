@@ -30,12 +30,14 @@ from api.database.models import (
     Assignment,
     AssignmentState,
     County,
+    Expert,
     MatchRun,
     Need,
     PartnerCity,
     Placement,
     Posting,
     Prefecture,
+    Township,
     Village,
     Worker,
 )
@@ -203,3 +205,75 @@ def run_filters(
 def runs_for_summary(session: Session, filters: list[ColumnElement[bool]]) -> list[MatchRun]:
     query = select(MatchRun).where(*filters).order_by(MatchRun.created_at, MatchRun.id)
     return list(session.scalars(query))
+
+
+# ---- a county's villages and the plan in force (the coordinator's overview and map) ------
+
+
+def _served_needs() -> Any:
+    """Needs with at least one expert in the plan in force."""
+    return (
+        select(Assignment.need_id)
+        .where(Assignment.market == "experts", Assignment.state.in_(COVERING_STATES))
+        .distinct()
+        .subquery()
+    )
+
+
+def village_coverage(session: Session, principal: Principal) -> Sequence[Row[Any]]:
+    """Per visible village (with its township): open needs, and how many are covered."""
+    served = _served_needs()
+    needs = (
+        select(
+            Need.village_id,
+            func.count(Need.need_id).label("open_needs"),
+            func.count(served.c.need_id).label("covered_needs"),
+        )
+        .outerjoin(served, served.c.need_id == Need.need_id)
+        .where(Need.status == "open", visible(principal, Need))
+        .group_by(Need.village_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Village,
+            Township.name_zh.label("township_name_zh"),
+            func.coalesce(needs.c.open_needs, 0).label("open_needs"),
+            func.coalesce(needs.c.covered_needs, 0).label("covered_needs"),
+        )
+        .join(Township, Township.township_id == Village.township_id)
+        .outerjoin(needs, needs.c.village_id == Village.village_id)
+        .where(visible(principal, Village))
+        .order_by(Village.township_id, Village.village_id)
+    )
+    return session.execute(query).all()
+
+
+def plan_links(session: Session, principal: Principal) -> Sequence[Any]:
+    """(village, expert) pairs of the plan in force over open needs the caller sees, with
+    the expert's home coordinates and the days assigned."""
+    query = (
+        select(
+            Need.village_id,
+            Expert.expert_id,
+            Expert.name_zh,
+            Expert.lat,
+            Expert.lon,
+            func.count(Assignment.id).label("needs"),
+            func.coalesce(func.sum(Assignment.days), 0).label("days"),
+        )
+        .select_from(Assignment)
+        .join(Need, Need.need_id == Assignment.need_id)
+        .join(Expert, Expert.expert_id == Assignment.expert_id)
+        .where(
+            Assignment.market == "experts",
+            Assignment.state.in_(COVERING_STATES),
+            Need.status == "open",
+            visible(principal, Assignment),
+            visible(principal, Need),
+            visible(principal, Expert),
+        )
+        .group_by(Need.village_id, Expert.expert_id, Expert.name_zh, Expert.lat, Expert.lon)
+        .order_by(Need.village_id, Expert.expert_id)
+    )
+    return session.execute(query).all()
