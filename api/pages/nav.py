@@ -18,7 +18,12 @@ class NavItem:
 
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.EXPERT: (NavItem("我的任务", "/app/expert/assignments"),),
-    Role.COUNTY: (NavItem("县级概览", "/app/county/"),),
+    Role.COUNTY: (
+        NavItem("县级概览", "/app/county/"),
+        NavItem("需求", "/app/county/needs"),
+        NavItem("劳动力", "/app/county/workers"),
+        NavItem("地图", "/app/county/map"),
+    ),
     Role.CITY: (NavItem("我的岗位", "/app/city/"),),
     Role.PROVINCE: (NavItem("全省概览", "/app/province/"),),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import city, county, expert, home, province
+from api.pages import city, county, county_map, county_needs, county_workers, expert, home, province
 from api.pages.render import STATIC
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -16,6 +16,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     county.router,
     city.router,
     province.router,
+    county_needs.router,
+    county_workers.router,
+    county_map.router,
 )
 
 
