@@ -63,7 +63,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     await anyio.to_thread.run_sync(_commit, session, limiter=ending)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Ended with the route ("function" scope), before the answer is sent: a client that reads
+# right after a write (a page after its POST's redirect) sees it, and a failed commit is
+# an error answer, never a success that was not kept.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
