@@ -4,7 +4,7 @@ domain refused, and the pages of a list."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,7 +139,3 @@ class Pager:
 def filled(values: Mapping[str, Any]) -> dict[str, str]:
     """The filters that were given, as strings (for the links of the pager)."""
     return {key: str(value) for key, value in values.items() if value not in (None, "")}
-
-
-def sequence_text(codes: Sequence[str], label: Any) -> str:
-    return "、".join(label(code) for code in codes) or "—"
