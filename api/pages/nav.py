@@ -20,7 +20,11 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.EXPERT: (NavItem("我的任务", "/app/expert/assignments"),),
     Role.COUNTY: (NavItem("县级概览", "/app/county/"),),
     Role.CITY: (NavItem("我的岗位", "/app/city/"),),
-    Role.PROVINCE: (NavItem("全省概览", "/app/province/"),),
+    Role.PROVINCE: (
+        NavItem("全省概览", "/app/province/"),
+        NavItem("就业安置", "/app/province/placements"),
+        NavItem("匹配记录", "/app/province/runs"),
+    ),
 }
 
 
