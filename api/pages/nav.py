@@ -25,7 +25,11 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
         NavItem("地图", "/app/county/map"),
     ),
     Role.CITY: (NavItem("我的岗位", "/app/city/"),),
-    Role.PROVINCE: (NavItem("全省概览", "/app/province/"),),
+    Role.PROVINCE: (
+        NavItem("全省概览", "/app/province/"),
+        NavItem("就业安置", "/app/province/placements"),
+        NavItem("匹配记录", "/app/province/runs"),
+    ),
 }
 
 

@@ -8,7 +8,7 @@ one pass. Every query takes the caller's visibility condition from `api.policy`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from api.database.models import (
     Posting,
     Prefecture,
     Township,
+    User,
     Village,
     Worker,
 )
@@ -277,3 +278,39 @@ def plan_links(session: Session, principal: Principal) -> Sequence[Any]:
         .order_by(Need.village_id, Expert.expert_id)
     )
     return session.execute(query).all()
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of these users (the requesters of runs), by id."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    query = select(User.id, User.display_name_zh).where(User.id.in_(wanted))
+    return {user_id: name for user_id, name in session.execute(query)}
+
+
+def place_names(session: Session) -> dict[tuple[str, str], str]:
+    """("county" | "prefecture", code) → Chinese name: the scopes runs name."""
+    counties = session.execute(select(County.county_code, County.name_zh))
+    prefectures = session.execute(select(Prefecture.prefecture_code, Prefecture.name_zh))
+    return {
+        **{("county", code): name for code, name in counties},
+        **{("prefecture", code): name for code, name in prefectures},
+    }
+
+
+def need_periods(session: Session, principal: Principal) -> list[str]:
+    """The periods of the open needs the caller may see (the coverage report's periods)."""
+    query = (
+        select(Need.period)
+        .where(Need.status == "open", visible(principal, Need))
+        .distinct()
+        .order_by(Need.period)
+    )
+    return [period for period in session.scalars(query) if period]
+
+
+def posting_periods(session: Session) -> list[str]:
+    """The periods of the postings (the placements report's periods)."""
+    query = select(Posting.period).distinct().order_by(Posting.period)
+    return [period for period in session.scalars(query) if period]

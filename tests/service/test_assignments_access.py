@@ -272,6 +272,19 @@ PAGE_CASES = {
     "county main page": Case("GET", "/app/county/", statuses(403, county=200, county_other=200)),
     "city main page": Case("GET", "/app/city/", statuses(403, city=200, city_other=200)),
     "province main page": Case("GET", "/app/province/", statuses(403, province=200)),
+    "province placements page": Case(
+        "GET", "/app/province/placements", statuses(403, province=200)
+    ),
+    "province run history page": Case("GET", "/app/province/runs", statuses(403, province=200)),
+    "province coverage file": Case(
+        "GET", "/app/province/exports/coverage", statuses(403, province=200), query="?format=csv"
+    ),
+    "province placements file": Case(
+        "GET", "/app/province/exports/placements", statuses(403, province=200), query="?format=xlsx"
+    ),
+    "province runs file": Case(
+        "GET", "/app/province/exports/runs", statuses(403, province=200), query="?format=csv"
+    ),
     **COUNTY_PAGE_CASES,
 }
 
