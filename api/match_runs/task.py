@@ -224,7 +224,15 @@ def _summary(result: MatchResult[Any, Any], warnings: tuple[str, ...]) -> dict[s
         "solves": report["solves"],
         "warnings": [*report["warnings"], *warnings],
         "infeasible_reasons": result.infeasible_reasons(),
+        "uncovered": _uncovered(result),
     }
+
+
+def _uncovered(result: MatchResult[Any, Any]) -> list[dict[str, Any]]:
+    """Why each need was left without an expert (the coordinator reviews them); the labour
+    market's unplaced workers are too many to keep one by one, their counts are in
+    `left_out`."""
+    return [e.as_dict() for e in result.explanations if e.kind == "uncovered_need"]
 
 
 def assignment_rows(

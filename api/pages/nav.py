@@ -23,6 +23,7 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
         NavItem("需求", "/app/county/needs"),
         NavItem("劳动力", "/app/county/workers"),
         NavItem("地图", "/app/county/map"),
+        NavItem("匹配", "/app/county/runs"),
     ),
     Role.CITY: (NavItem("我的岗位", "/app/city/"),),
     Role.PROVINCE: (

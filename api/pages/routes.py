@@ -6,7 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import city, county, county_map, county_needs, county_workers, expert, home, province
+from api.pages import (
+    city,
+    county,
+    county_map,
+    county_needs,
+    county_runs,
+    county_workers,
+    expert,
+    home,
+    province,
+)
 from api.pages.render import STATIC
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -19,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     county_needs.router,
     county_workers.router,
     county_map.router,
+    county_runs.router,
 )
 
 

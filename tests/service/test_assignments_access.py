@@ -16,7 +16,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.database.models import Posting
+from api.database.models import Decision, Posting
 from api.pages import routes as pages
 
 from . import factories as make
@@ -59,6 +59,11 @@ def world(database_url: str) -> World:
             for name, worker in zip(("sh", "sh_reject", "sh_province"), loners, strict=False)
         }
         gz = make.labour_assignment(session, run=labour, worker=weining_worker, posting=guangzhou)
+        draft = make.match_run(session)  # finished, not yet published
+        draft.published_at = None
+        lock = Decision(expert_id="E00002", need_id=need_e2.need_id, kind="lock")
+        session.add(lock)
+        session.flush()
         inbox_county = make.notification(session, username="county", title_zh="从江县协调员通知")
         inbox_other = make.notification(
             session, username="county-other", title_zh="威宁县协调员通知"
@@ -97,6 +102,10 @@ def world(database_url: str) -> World:
                 "need_cj_close": need_cj_close.need_id,
                 "need_w": need_w.need_id,
                 "worker_cj": loners[3].worker_id,
+                "run_id": run.id,
+                "draft": draft.id,
+                "decision_id": lock.id,
+                "need_e1": need_e1.need_id,
             },
             markers,
         )
@@ -115,9 +124,10 @@ class Case:
 
     def path(self, user: str, ids: dict[str, Any]) -> str:
         target = ids.get(self.target_for.get(user, self.target))
-        path = self.route.format(
-            assignment_id=target, notification_id=target, need_id=target, worker_id=target
-        )
+        # One target fills the route's own id; the pages' other ids come by their name.
+        named = {k: v for k, v in ids.items() if k.endswith("_id")}
+        own = ("assignment_id", "notification_id", "need_id", "worker_id", "run_id")
+        path = self.route.format(**{**named, **dict.fromkeys(own, target)})
         return path + self.query.format(**ids)
 
 
@@ -253,6 +263,8 @@ COUNTY_PAGE_CASES = {
     "county map page": Case("GET", "/app/county/map", COUNTY_OWN),
 }
 
+RUNS_PAGE = "/app/county/runs"
+DECISION_PAGE = "/{run_id}/decisions/{decision_id}/delete"
 PAGE_CASES = {
     "home": Case("GET", "/app/", statuses(303)),
     "log out": Case("POST", "/app/logout", statuses(303)),
@@ -286,6 +298,28 @@ PAGE_CASES = {
         "GET", "/app/province/exports/runs", statuses(403, province=200), query="?format=csv"
     ),
     **COUNTY_PAGE_CASES,
+    **{
+        name: Case(method, RUNS_PAGE + path, statuses(403, county=ok, county_other=404), target)
+        for name, method, path, ok, target in (
+            ("a run's page", "GET", "/{run_id}", 200, "run_id"),
+            ("a run's live status", "GET", "/{run_id}/status", 200, "run_id"),
+            ("cancel a run on the page", "POST", "/{run_id}/cancel", 303, "run_id"),
+            ("remove a decision on the page", "POST", DECISION_PAGE, 303, "run_id"),
+            ("confirm publishing", "GET", "/{run_id}/publish", 200, "draft"),
+            ("publish on the page", "POST", "/{run_id}/publish", 303, "draft"),
+        )
+    },
+    "runs page": Case("GET", RUNS_PAGE, statuses(403, county=200, county_other=200)),
+    "request a run on the page": Case(
+        "POST", RUNS_PAGE, statuses(403, county=303, county_other=303), body={"market": "experts"}
+    ),
+    "lock or forbid on the page": Case(
+        "POST",
+        RUNS_PAGE + "/{run_id}/decisions",
+        statuses(403, county=303, county_other=404),
+        "run_id",
+        body={"expert_id": "E00001", "need_id": "{need_e1}", "kind": "forbid"},
+    ),
 }
 
 
@@ -294,8 +328,9 @@ def test_page_access_matrix(client: TestClient, page_login: Login, world: World,
     case = PAGE_CASES[name]
     for user in sorted(USERS, key=lambda u: case.expected[u] in (200, 303)):
         path = case.path(user, world.ids)
+        body = {k: v.format(**world.ids) for k, v in (case.body or {}).items()} or None
         answer = client.request(
-            case.method, path, data=case.body, headers=page_login(user), follow_redirects=False
+            case.method, path, data=body, headers=page_login(user), follow_redirects=False
         )
         assert answer.status_code == case.expected[user], (user, path, answer.text)
         leaked = [
