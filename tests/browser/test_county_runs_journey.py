@@ -165,3 +165,10 @@ def test_a_coordinator_requests_watches_reviews_locks_and_publishes_a_match(
     expect(page.locator("#run-state")).to_have_text("已完成")
     expect(page.locator(".rematch")).to_contain_text(f"需求 {need_id}")
     checked(page, "county-rematch-run")
+
+    # On a phone the list fits the width (the table scrolls inside its own frame).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="全部匹配").click()
+    expect(page.locator(f"#run-{rematch_id}")).to_contain_text("重新匹配")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    checked(page, "county-runs-phone")
