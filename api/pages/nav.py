@@ -19,7 +19,11 @@ class NavItem:
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.EXPERT: (NavItem("我的任务", "/app/expert/assignments"),),
     Role.COUNTY: (NavItem("县级概览", "/app/county/"),),
-    Role.CITY: (NavItem("我的岗位", "/app/city/"),),
+    Role.CITY: (
+        NavItem("我的岗位", "/app/city/"),
+        NavItem("上传岗位", "/app/city/upload"),
+        NavItem("候选人", "/app/city/candidates"),
+    ),
     Role.PROVINCE: (NavItem("全省概览", "/app/province/"),),
 }
 

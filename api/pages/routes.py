@@ -6,7 +6,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import city, county, expert, home, province
+from api.pages import (
+    city,
+    city_candidates,
+    city_postings,
+    city_upload,
+    county,
+    expert,
+    home,
+    province,
+)
 from api.pages.render import STATIC
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -15,6 +24,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     expert.router,
     county.router,
     city.router,
+    city_postings.router,
+    city_upload.router,
+    city_candidates.router,
     province.router,
 )
 

@@ -109,7 +109,7 @@ class Case:
 
     def path(self, user: str, ids: dict[str, Any]) -> str:
         target = ids.get(self.target_for.get(user, self.target))
-        path = self.route.format(assignment_id=target, notification_id=target)
+        path = self.route.format(assignment_id=target, notification_id=target, posting_id=target)
         return path + self.query.format(**ids)
 
 
@@ -194,6 +194,21 @@ def test_the_matrix_covers_every_endpoint_of_these_domains(client: TestClient) -
 
 # The pages answer like the API; a POST that succeeds sends back to the page (303).
 PAGE_ANSWER = "/app/expert/assignments/{assignment_id}"
+# The partner city's pages are the city's: other roles 403, another city's posting or
+# candidate 404 (as the API).
+CITY_PAGE = statuses(403, city=200, city_other=200)
+CITY_POST = statuses(403, city=303, city_other=303)
+OWN_PAGE = statuses(403, city=200, city_other=404)
+OWN_POST = statuses(403, city=303, city_other=404)
+POSTING_FORM = {
+    "title_zh": "缝纫工",
+    "employer_name_zh": "测试服饰有限公司",
+    "industry_code": "GARM",
+    "positions": "2",
+    "wage_yuan_month": "5600",
+    "period": "2026Q2",
+}
+
 PAGE_CASES = {
     "home": Case("GET", "/app/", statuses(303)),
     "log out": Case("POST", "/app/logout", statuses(303)),
@@ -213,6 +228,73 @@ PAGE_CASES = {
     "county main page": Case("GET", "/app/county/", statuses(403, county=200, county_other=200)),
     "city main page": Case("GET", "/app/city/", statuses(403, city=200, city_other=200)),
     "province main page": Case("GET", "/app/province/", statuses(403, province=200)),
+    **{
+        name: Case(method, f"/app/city{path}", expected, target, query, body)
+        for name, (method, path, expected, target, query, body) in {
+            "city: new posting form": ("GET", "/postings/new", CITY_PAGE, "", "", None),
+            "city: create a posting": ("POST", "/postings", CITY_POST, "", "", POSTING_FORM),
+            "city: edit form": (
+                "GET",
+                "/postings/{posting_id}/edit",
+                OWN_PAGE,
+                "shanghai",
+                "",
+                None,
+            ),
+            "city: save a posting": (
+                "POST",
+                "/postings/{posting_id}",
+                OWN_POST,
+                "shanghai",
+                "",
+                POSTING_FORM,
+            ),
+            "city: close a posting": (
+                "POST",
+                "/postings/{posting_id}/close",
+                OWN_POST,
+                "shanghai",
+                "",
+                None,
+            ),
+            "city: upload page": ("GET", "/upload", CITY_PAGE, "", "", None),
+            # No file sent: the city is told to choose one; other roles never get that far.
+            "city: upload": (
+                "POST",
+                "/upload",
+                statuses(403, city=422, city_other=422),
+                "",
+                "",
+                None,
+            ),
+            "city: template": ("GET", "/upload/template", CITY_PAGE, "", "?format=xlsx", None),
+            "city: candidates": ("GET", "/candidates", CITY_PAGE, "", "", None),
+            "city: candidates of a posting": (
+                "GET",
+                "/candidates",
+                OWN_PAGE,
+                "",
+                "?posting_id={shanghai}",
+                None,
+            ),
+            "city: confirm a hire": (
+                "POST",
+                "/candidates/{assignment_id}/confirm",
+                OWN_POST,
+                "sh",
+                "",
+                {"start_date": "2026-03-02"},
+            ),
+            "city: reject a candidate": (
+                "POST",
+                "/candidates/{assignment_id}/reject",
+                OWN_POST,
+                "sh_reject",
+                "",
+                {"reason": "不合适"},
+            ),
+        }.items()
+    },
 }
 
 
