@@ -63,10 +63,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     await anyio.to_thread.run_sync(_commit, session, limiter=ending)
 
 
-# scope="function": the transaction ends before the answer is sent, so a client that has
-# its answer (or follows a page's redirect) reads what was written, and a commit that fails
-# is the error answer rather than a success already sent (the default, "request", ends it
-# after the answer has gone out).
+# Ended with the route ("function" scope), before the answer is sent: a client that reads
+# right after a write (a page after its POST's redirect) sees it, and a failed commit is
+# an error answer, never a success that was not kept.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 

@@ -34,6 +34,7 @@ from api.database.models import (
     Worker,
 )
 from api.match_runs.scope import IN_FORCE
+from api.workers.queries import hired_workers
 from matching.data.frames import Dataset
 from matching.data.specs import TABLE_SPECS
 from matching.data.tables import check_frame
@@ -102,19 +103,6 @@ def committed_days(session: Session, counties: list[str]) -> dict[str, int]:
     return {str(e): int(d or 0) for e, d in session.execute(query)}
 
 
-def _hired_workers() -> Any:
-    """Workers with a confirmed hire: an accepted assignment or a placement in an open posting."""
-    accepted = select(Assignment.worker_id).where(
-        Assignment.market == "labour", Assignment.state == AssignmentState.ACCEPTED
-    )
-    placed = (
-        select(Placement.worker_id)
-        .join(Posting, Posting.posting_id == Placement.posting_id)
-        .where(Posting.status == "open")
-    )
-    return union(accepted, placed)
-
-
 def taken_positions(session: Session, counties: list[str]) -> dict[str, int]:
     """Per open posting: workers held by other scopes' plans or already hired (each once)."""
     elsewhere = select(Assignment.posting_id, Assignment.worker_id).where(
@@ -164,7 +152,7 @@ def _scope_workers(villages: Any) -> Select[Any]:
     return select(*_columns(Worker, "workers")).where(
         Worker.village_id.in_(villages),
         Worker.active,
-        Worker.worker_id.not_in(_hired_workers()),
+        Worker.worker_id.not_in(hired_workers()),
     )
 
 

@@ -34,9 +34,28 @@ def visible_needs(principal: Principal, filters: NeedFilters) -> Select[Any]:
             query = query.where(column == value)
     if filters.skill_code is not None:
         query = query.where(has_code(Need.skill_codes, filters.skill_code))
+    text = (filters.q or "").strip()
+    if text:
+        query = query.where(
+            (Need.need_id == text.upper())
+            | Need.description_zh.contains(text, autoescape=True)
+            | Village.name_zh.contains(text, autoescape=True)
+        )
     return query
 
 
 def villages_by_id(session: Session, village_ids: Iterable[str]) -> dict[str, Village]:
     query = select(Village).where(Village.village_id.in_(set(village_ids)))
     return {village.village_id: village for village in session.scalars(query)}
+
+
+def visible_villages(session: Session, principal: Principal) -> list[Village]:
+    """The villages the caller sees (a coordinator: their county's), by township."""
+    query = select(Village).where(visible(principal, Village))
+    return list(session.scalars(query.order_by(Village.township_id, Village.village_id)))
+
+
+def need_periods(session: Session, principal: Principal) -> list[str]:
+    """The periods of the needs the caller sees, latest first."""
+    query = select(Need.period).where(visible(principal, Need)).distinct()
+    return [str(period) for period in session.scalars(query.order_by(Need.period.desc()))]

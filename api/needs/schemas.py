@@ -68,3 +68,8 @@ class NeedFilters(BaseModel):
     skill_code: str | None = Field(default=None, description="needs asking for this skill")
     urgency: int | None = Field(default=None, ge=1, le=3)
     deep_poverty: bool | None = Field(default=None, description="in a deep-poverty village")
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        description="text in the need's id, its description or its village's name",
+    )

@@ -18,13 +18,22 @@ class NavItem:
 
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.EXPERT: (NavItem("我的任务", "/app/expert/assignments"),),
-    Role.COUNTY: (NavItem("县级概览", "/app/county/"),),
+    Role.COUNTY: (
+        NavItem("县级概览", "/app/county/"),
+        NavItem("需求", "/app/county/needs"),
+        NavItem("劳动力", "/app/county/workers"),
+        NavItem("地图", "/app/county/map"),
+    ),
     Role.CITY: (
         NavItem("我的岗位", "/app/city/"),
         NavItem("上传岗位", "/app/city/upload"),
         NavItem("候选人", "/app/city/candidates"),
     ),
-    Role.PROVINCE: (NavItem("全省概览", "/app/province/"),),
+    Role.PROVINCE: (
+        NavItem("全省概览", "/app/province/"),
+        NavItem("就业安置", "/app/province/placements"),
+        NavItem("匹配记录", "/app/province/runs"),
+    ),
 }
 
 

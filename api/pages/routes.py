@@ -12,6 +12,9 @@ from api.pages import (
     city_postings,
     city_upload,
     county,
+    county_map,
+    county_needs,
+    county_workers,
     expert,
     home,
     province,
@@ -28,6 +31,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     city_upload.router,
     city_candidates.router,
     province.router,
+    county_needs.router,
+    county_workers.router,
+    county_map.router,
 )
 
 

@@ -8,7 +8,7 @@ one pass. Every query takes the caller's visibility condition from `api.policy`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,12 +30,15 @@ from api.database.models import (
     Assignment,
     AssignmentState,
     County,
+    Expert,
     MatchRun,
     Need,
     PartnerCity,
     Placement,
     Posting,
     Prefecture,
+    Township,
+    User,
     Village,
     Worker,
 )
@@ -203,3 +206,111 @@ def run_filters(
 def runs_for_summary(session: Session, filters: list[ColumnElement[bool]]) -> list[MatchRun]:
     query = select(MatchRun).where(*filters).order_by(MatchRun.created_at, MatchRun.id)
     return list(session.scalars(query))
+
+
+# ---- a county's villages and the plan in force (the coordinator's overview and map) ------
+
+
+def _served_needs() -> Any:
+    """Needs with at least one expert in the plan in force."""
+    return (
+        select(Assignment.need_id)
+        .where(Assignment.market == "experts", Assignment.state.in_(COVERING_STATES))
+        .distinct()
+        .subquery()
+    )
+
+
+def village_coverage(session: Session, principal: Principal) -> Sequence[Row[Any]]:
+    """Per visible village (with its township): open needs, and how many are covered."""
+    served = _served_needs()
+    needs = (
+        select(
+            Need.village_id,
+            func.count(Need.need_id).label("open_needs"),
+            func.count(served.c.need_id).label("covered_needs"),
+        )
+        .outerjoin(served, served.c.need_id == Need.need_id)
+        .where(Need.status == "open", visible(principal, Need))
+        .group_by(Need.village_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Village,
+            Township.name_zh.label("township_name_zh"),
+            func.coalesce(needs.c.open_needs, 0).label("open_needs"),
+            func.coalesce(needs.c.covered_needs, 0).label("covered_needs"),
+        )
+        .join(Township, Township.township_id == Village.township_id)
+        .outerjoin(needs, needs.c.village_id == Village.village_id)
+        .where(visible(principal, Village))
+        .order_by(Village.township_id, Village.village_id)
+    )
+    return session.execute(query).all()
+
+
+def plan_links(session: Session, principal: Principal) -> Sequence[Any]:
+    """(village, expert) pairs of the plan in force over open needs the caller sees, with
+    the expert's home coordinates and the days assigned."""
+    query = (
+        select(
+            Need.village_id,
+            Expert.expert_id,
+            Expert.name_zh,
+            Expert.lat,
+            Expert.lon,
+            func.count(Assignment.id).label("needs"),
+            func.coalesce(func.sum(Assignment.days), 0).label("days"),
+        )
+        .select_from(Assignment)
+        .join(Need, Need.need_id == Assignment.need_id)
+        .join(Expert, Expert.expert_id == Assignment.expert_id)
+        .where(
+            Assignment.market == "experts",
+            Assignment.state.in_(COVERING_STATES),
+            Need.status == "open",
+            visible(principal, Assignment),
+            visible(principal, Need),
+            visible(principal, Expert),
+        )
+        .group_by(Need.village_id, Expert.expert_id, Expert.name_zh, Expert.lat, Expert.lon)
+        .order_by(Need.village_id, Expert.expert_id)
+    )
+    return session.execute(query).all()
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of these users (the requesters of runs), by id."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    query = select(User.id, User.display_name_zh).where(User.id.in_(wanted))
+    return {user_id: name for user_id, name in session.execute(query)}
+
+
+def place_names(session: Session) -> dict[tuple[str, str], str]:
+    """("county" | "prefecture", code) → Chinese name: the scopes runs name."""
+    counties = session.execute(select(County.county_code, County.name_zh))
+    prefectures = session.execute(select(Prefecture.prefecture_code, Prefecture.name_zh))
+    return {
+        **{("county", code): name for code, name in counties},
+        **{("prefecture", code): name for code, name in prefectures},
+    }
+
+
+def need_periods(session: Session, principal: Principal) -> list[str]:
+    """The periods of the open needs the caller may see (the coverage report's periods)."""
+    query = (
+        select(Need.period)
+        .where(Need.status == "open", visible(principal, Need))
+        .distinct()
+        .order_by(Need.period)
+    )
+    return [period for period in session.scalars(query) if period]
+
+
+def posting_periods(session: Session) -> list[str]:
+    """The periods of the postings (the placements report's periods)."""
+    query = select(Posting.period).distinct().order_by(Posting.period)
+    return [period for period in session.scalars(query) if period]

@@ -90,8 +90,10 @@ class RunHistoryItem(BaseModel):
     scope_kind: str
     scope_kind_label: str
     scope_code: str | None
+    scope_name_zh: str | None = Field(description="the county's or prefecture's name; 全省")
     state: str
     state_label: str
+    requested_by_zh: str | None = Field(description="the display name of who requested it")
     engine_status: str | None
     objective: float | None
     bound: float | None
@@ -127,3 +129,10 @@ class RunSummaryRow(BaseModel):
 class RunSummaryReport(BaseModel):
     scope: ReportScope
     rows: list[RunSummaryRow]
+
+
+class ReportPeriods(BaseModel):
+    """The periods each report can be limited to: of open needs, of postings."""
+
+    coverage: list[str]
+    placements: list[str]

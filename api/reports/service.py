@@ -36,6 +36,7 @@ from api.reports.schemas import (
     PlacementGrouping,
     PlacementReport,
     PlacementRow,
+    ReportPeriods,
     ReportScope,
     RunHistoryItem,
     RunHistoryPage,
@@ -217,10 +218,19 @@ def _labels(run: MatchRun) -> dict[str, Any]:
     }
 
 
-def history_item(run: MatchRun) -> RunHistoryItem:
+def history_item(
+    run: MatchRun, places: dict[tuple[str, str], str], people: dict[int, str]
+) -> RunHistoryItem:
+    scope_name: str | None
+    if run.scope_kind == "province":
+        scope_name = SCOPE_LABELS["province"]
+    else:
+        scope_name = places.get((run.scope_kind, run.scope_code or ""), run.scope_code)
     return RunHistoryItem(
         id=run.id,
         **_labels(run),
+        scope_name_zh=scope_name,
+        requested_by_zh=people.get(run.requested_by) if run.requested_by else None,
         engine_status=run.status,
         objective=run.objective,
         bound=run.bound,
@@ -251,8 +261,10 @@ def run_history(
     else:
         limit, offset = page
         runs, total = paginate(session, query, limit, offset)
+    places = queries.place_names(session)
+    people = queries.user_names(session, (run.requested_by for run in runs))
     return RunHistoryPage(
-        items=[history_item(run) for run in runs],
+        items=[history_item(run, places, people) for run in runs],
         total=total,
         limit=limit,
         offset=offset,
@@ -289,3 +301,12 @@ def run_summary(
     for run in queries.runs_for_summary(session, queries.run_filters(principal, **filters)):
         groups[(run.market, run.scope_kind, run.scope_code or "", run.state)].append(run)
     return RunSummaryReport(scope=scope, rows=[_summary_row(groups[key]) for key in sorted(groups)])
+
+
+def report_periods(session: Session, principal: Principal) -> ReportPeriods:
+    """The periods a coverage or a placements report can be limited to (for a filter)."""
+    report_scope(session, principal)
+    return ReportPeriods(
+        coverage=queries.need_periods(session, principal),
+        placements=queries.posting_periods(session),
+    )

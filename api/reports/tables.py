@@ -80,6 +80,8 @@ def run_history_table(page: RunHistoryPage) -> tuple[list[Column], list[dict[str
     columns = [
         Column("id", "运行编号", "int"),
         *_RUN_KEYS,
+        Column("scope_name_zh", "范围名称"),
+        Column("requested_by_zh", "提交人"),
         Column("engine_status", "求解状态"),
         Column("objective", "目标值", "number"),
         Column("bound", "上界", "number"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select, union
 from sqlalchemy.orm import Session
 
-from api.database.models import Village, Worker
+from api.database.models import Assignment, AssignmentState, Placement, Posting, Village, Worker
 from api.policy import Principal, visible
 from api.vocabulary import EDUCATION, GENDERS, has_code
 from api.workers.schemas import WorkerFilters
@@ -31,6 +31,20 @@ def _equal(filters: WorkerFilters) -> dict[Any, object]:
     }
 
 
+def hired_workers() -> Any:
+    """Workers with a confirmed hire: an accepted labour assignment or a placement in an
+    open posting (a placement in a closed posting is past work: the worker is back home)."""
+    accepted = select(Assignment.worker_id).where(
+        Assignment.market == "labour", Assignment.state == AssignmentState.ACCEPTED
+    )
+    placed = (
+        select(Placement.worker_id)
+        .join(Posting, Posting.posting_id == Placement.posting_id)
+        .where(Posting.status == "open")
+    )
+    return union(accepted, placed)
+
+
 def visible_workers(principal: Principal, filters: WorkerFilters) -> Select[Any]:
     query = select(Worker).join(Village, Worker.village_id == Village.village_id)
     query = query.where(visible(principal, Worker))
@@ -50,7 +64,27 @@ def visible_workers(principal: Principal, filters: WorkerFilters) -> Select[Any]
     for column, code in codes.items():
         if code is not None:
             query = query.where(has_code(column, code))
+    if filters.hired is not None:
+        hired = Worker.worker_id.in_(hired_workers())
+        query = query.where(hired if filters.hired else ~hired)
+    text = (filters.q or "").strip()
+    if text:
+        query = query.where(
+            (Worker.worker_id == text.upper())
+            | Worker.self_description_zh.contains(text, autoescape=True)
+            | Village.name_zh.contains(text, autoescape=True)
+        )
     return query
+
+
+def worker_counts(session: Session, principal: Principal) -> tuple[int, int]:
+    """The caller's active workers: (all, hired); the rest wait for a job."""
+    hired = Worker.worker_id.in_(hired_workers())
+    query = select(func.count(), func.coalesce(func.sum(case((hired, 1), else_=0)), 0)).where(
+        visible(principal, Worker), Worker.active
+    )
+    total, placed = session.execute(query).one()
+    return int(total), int(placed)
 
 
 def villages_by_id(session: Session, village_ids: Iterable[str]) -> dict[str, Village]:

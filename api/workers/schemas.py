@@ -94,3 +94,13 @@ class WorkerFilters(BaseModel):
     intended_city_code: str | None = None
     group_id: str | None = None
     willing_far: bool | None = None
+    hired: bool | None = Field(
+        default=None,
+        description="true: hired (a confirmed hire, or placed in an open posting); "
+        "false: not yet hired",
+    )
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        description="text in the worker's id, self-description or village's name",
+    )

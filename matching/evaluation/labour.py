@@ -12,6 +12,9 @@ model (`matching.synth.truth`), never with the learned one:
   as if their fellow villagers went along, which only raises the bound.
 - `upper_bound_priority`: the same with the true probability weighted like Bangfu's
   priority (registered-poor households and deep-poverty villages).
+- `observable_bound`: the best plan of a perfect model of everything but the person —
+  the truth's formula and employers' hidden effects known, each worker's own hidden effect
+  integrated out, groups whole. What separates it from `upper_bound` no model can learn.
 
 Blocking pairs use one pair set and one preference rule for every policy: the pair set
 is every eligible pair; a worker prefers a posting by their own stated wishes and wage
@@ -57,6 +60,7 @@ LABOUR_POLICIES = (
     "first_come",
     "upper_bound",
     "upper_bound_priority",
+    "observable_bound",
 )
 
 
@@ -103,6 +107,7 @@ def labour_plans(
         plans[policy] = _plan(force, policy, plan.worker, plan.posting)
     plans["upper_bound"] = upper_bound(dataset, force, config, weighted=False)
     plans["upper_bound_priority"] = upper_bound(dataset, force, config, weighted=True)
+    plans["observable_bound"] = observable_bound(dataset, force, config)
     return plans
 
 
@@ -143,6 +148,22 @@ def upper_bound(
     policy = "upper_bound_priority" if weighted else "upper_bound"
     # The dual value over every eligible pair: proven whether or not pricing converged.
     return _plan(force, policy, worker, posting, market.report.full_bound)
+
+
+def observable_bound(dataset: Dataset, force: Workforce, config: LabourConfig) -> LabourPlan:
+    """The plan of a perfect model of everything but the person: the truth's documented
+    logit and every employer's hidden effect known exactly, each worker's own hidden effect
+    (N(0, 0.5²), traits no data shows for a new worker) integrated out; groups kept whole.
+
+    No learned model can expect to beat it, so it says how far the upper bound, which
+    knows every worker's hidden effect, is out of any model's reach.
+    """
+    truth = TruthGrid(dataset, force, None, worker_effect_known=False)
+    market = price(force, config, truth, relax_groups=False)
+    columns = market.columns
+    problem = placement_problem(force, columns.worker, columns.posting, columns.weight)
+    chosen = solve(problem, solver="flow").chosen
+    return _plan(force, "observable_bound", columns.worker[chosen], columns.posting[chosen])
 
 
 def labour_outcomes(dataset: Dataset, reference: Reference, plan: LabourPlan) -> LabourOutcome:

@@ -40,6 +40,9 @@ class TruthGrid:
     dataset: Dataset
     force: Workforce
     priority: FloatArray | None = None  # per worker: multiply the probability by this
+    # Integrate the worker's hidden effect out instead of adding it: what a model that
+    # knows the documented logit and every employer's effect, but not the person, expects.
+    worker_effect_known: bool = True
     columns: Columns = field(init=False)
     effect: FloatArray = field(init=False)  # per worker
     employer: FloatArray = field(init=False)  # per posting
@@ -96,8 +99,12 @@ class TruthGrid:
             paired=np.maximum(marked, f.paired[f.worker_prefecture[rows]][:, city]),
             registered_poor=shape.of_worker(c.registered_poor),
         )
-        logit = retention_logit(features) + self.effect[rows][:, None]
-        logit += self.employer[posts][None, :]
+        logit = retention_logit(features) + self.employer[posts][None, :]
+        if self.worker_effect_known:
+            logit += self.effect[rows][:, None]
+        else:
+            # E[expit(x + e)] for e ~ N(0, sd²), by the probit approximation.
+            logit /= np.sqrt(1.0 + np.pi * WORKER_EFFECT_SD**2 / 8.0)
         probability = np.asarray(expit(logit), dtype=np.float64)
         if self.priority is not None:
             probability *= self.priority[rows][:, None]

@@ -59,6 +59,7 @@ LABOUR = Market(
     baselines=("hand_dispatch", "greedy_wage", "first_come"),
     upper_bound="upper_bound",
     headline=("retained", "poor_retained", "placed"),
+    yardsticks=("observable_bound",),
 )
 
 MARKETS: dict[str, Market] = {"experts": EXPERTS, "labour": LABOUR}

@@ -37,6 +37,8 @@ class Market:
     upper_bound: str
     # metrics compared with the baselines and the upper bound, in report order
     headline: tuple[str, ...]
+    # further references Bangfu is compared with (e.g. the bound no learned model can pass)
+    yardsticks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,4 +88,5 @@ def _ratios(sets: Sequence[SetOutcomes], market: Market, seed: int) -> tuple[Rat
         found.append(against_best_baseline(sets, metric, market.baselines, seed=seed))
         found.extend(ratio(sets, metric, "bangfu", b, seed=seed) for b in market.baselines)
         found.append(ratio(sets, metric, "bangfu", market.upper_bound, seed=seed))
+        found.extend(ratio(sets, metric, "bangfu", y, seed=seed) for y in market.yardsticks)
     return tuple(found)

@@ -47,7 +47,6 @@ def test_each_role_lands_on_its_main_page(
     log_in(page, username, live_server.accounts[username].password, shot="login")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(MAIN_PAGES[username])
-    # The role's main page is the first entry of its navigation, marked current.
     main = page.get_by_role("navigation", name="主导航").get_by_role("link").first
     expect(main).to_have_text(MAIN_PAGES[username])
     expect(main).to_have_attribute("aria-current", "page")

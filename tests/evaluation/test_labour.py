@@ -6,6 +6,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from scipy.special import logit
 
 from matching.data.dataset import Dataset
 from matching.data.reference import Reference, load_reference
@@ -21,6 +22,7 @@ from matching.labour.config import LabourConfig
 from matching.labour.eligible import eligible_pairs, group_options
 from matching.runs import workforces
 from matching.synth.generate import generate
+from matching.synth.truth import WORKER_EFFECT_SD
 
 
 @cache
@@ -87,6 +89,23 @@ def test_truth_grid_equals_the_truth() -> None:
     worker, posting = eligible_pairs(force, LabourConfig())
     pick = np.random.default_rng(0).choice(worker.size, size=min(40, worker.size), replace=False)
     TruthGrid(data, force).check_against_truth(worker[pick], posting[pick])
+
+
+def test_observable_bound_integrates_out_only_the_workers_hidden_effect() -> None:
+    """Its grid is the truth's logit without the worker's effect, scaled by the probit
+    approximation of integrating an N(0, sd²) effect out; employers' effects stay."""
+    data, reference = _data()
+    force, _ = workforces(data, reference)
+    worker, posting = eligible_pairs(force, LabourConfig())
+    rows, posts = worker[:5], posting[:5]
+    known = TruthGrid(data, force)
+    unknown = TruthGrid(data, force, worker_effect_known=False)
+    for i in range(rows.size):
+        p_known = known.grid(rows[i : i + 1], posts[i : i + 1])[0, 0]
+        p_unknown = unknown.grid(rows[i : i + 1], posts[i : i + 1])[0, 0]
+        scale = np.sqrt(1.0 + np.pi * WORKER_EFFECT_SD**2 / 8.0)
+        observable = logit(p_unknown) * scale
+        assert observable + known.effect[rows[i]] == pytest.approx(logit(p_known))
 
 
 def test_model_against_truth_reports_auc_calibration_and_winners_curse() -> None:

@@ -52,6 +52,8 @@ def world(database_url: str) -> World:
             x for x in make.workers_of(session, county="congjiang", count=20) if not x.group_id
         ]
         weining_worker = make.workers_of(session, county="weining")[0]
+        # The county pages edit and close these (no marker: nothing else uses them).
+        need_cj, need_cj_close = make.open_needs(session, county="congjiang", count=5)[3:]
         hires = {
             name: make.labour_assignment(session, run=labour, worker=worker, posting=shanghai).id
             for name, worker in zip(("sh", "sh_reject", "sh_province"), loners, strict=False)
@@ -91,6 +93,10 @@ def world(database_url: str) -> World:
                 "guangzhou": guangzhou.posting_id,
                 "inbox_county": inbox_county.id,
                 "inbox_other": inbox_other.id,
+                "need_cj": need_cj.need_id,
+                "need_cj_close": need_cj_close.need_id,
+                "need_w": need_w.need_id,
+                "worker_cj": loners[3].worker_id,
             },
             markers,
         )
@@ -109,7 +115,13 @@ class Case:
 
     def path(self, user: str, ids: dict[str, Any]) -> str:
         target = ids.get(self.target_for.get(user, self.target))
-        path = self.route.format(assignment_id=target, notification_id=target, posting_id=target)
+        path = self.route.format(
+            assignment_id=target,
+            notification_id=target,
+            need_id=target,
+            worker_id=target,
+            posting_id=target,
+        )
         return path + self.query.format(**ids)
 
 
@@ -194,12 +206,63 @@ def test_the_matrix_covers_every_endpoint_of_these_domains(client: TestClient) -
 
 # The pages answer like the API; a POST that succeeds sends back to the page (303).
 PAGE_ANSWER = "/app/expert/assignments/{assignment_id}"
+# The county's pages: its needs, workers and map; another county's need or worker is 404.
+COUNTY_OWN = statuses(403, county=200, county_other=200)
+COUNTY_NEED = "/app/county/needs/{need_id}"
+COUNTY_WORKER = "/app/county/workers/{worker_id}"
+NEED_FORM = {
+    "village_id": "V000070",
+    "period": "2026Q1",
+    "status": "open",
+    "industry_code": "HERB",
+    "skill_codes": "HERB-01",
+    "days_needed": "5",
+    "experts_wanted": "1",
+    "urgency": "2",
+    "description_zh": "天麻栽培需要专家指导。",
+}
+WORKER_FORM = {
+    "village_id": "V000070",
+    "age": "30",
+    "gender": "male",
+    "education": "junior_secondary",
+    "expected_wage_yuan": "4000",
+    "active": "1",
+}
+COUNTY_PAGE_CASES = {
+    "county needs page": Case("GET", "/app/county/needs", COUNTY_OWN),
+    "county need page": Case(
+        "GET", COUNTY_NEED, statuses(403, county=200, county_other=404), "need_cj"
+    ),
+    "county need page, other county": Case(
+        "GET", COUNTY_NEED, statuses(403, county=404, county_other=200), "need_w"
+    ),
+    "save a need on the page": Case(
+        "POST", COUNTY_NEED, statuses(403, county=303, county_other=404), "need_cj", body=NEED_FORM
+    ),
+    "close a need on the page": Case(
+        "POST", COUNTY_NEED + "/close", statuses(403, county=303, county_other=404), "need_cj_close"
+    ),
+    "county workers page": Case("GET", "/app/county/workers", COUNTY_OWN),
+    "county worker page": Case(
+        "GET", COUNTY_WORKER, statuses(403, county=200, county_other=404), "worker_cj"
+    ),
+    "save a worker on the page": Case(
+        "POST",
+        COUNTY_WORKER,
+        statuses(403, county=303, county_other=404),
+        "worker_cj",
+        body=WORKER_FORM,
+    ),
+    "county map page": Case("GET", "/app/county/map", COUNTY_OWN),
+}
+
 # The partner city's pages are the city's: other roles 403, another city's posting or
 # candidate 404 (as the API).
 CITY_PAGE = statuses(403, city=200, city_other=200)
 CITY_POST = statuses(403, city=303, city_other=303)
-OWN_PAGE = statuses(403, city=200, city_other=404)
-OWN_POST = statuses(403, city=303, city_other=404)
+CITY_OWN_PAGE = statuses(403, city=200, city_other=404)
+CITY_OWN_POST = statuses(403, city=303, city_other=404)
 POSTING_FORM = {
     "title_zh": "缝纫工",
     "employer_name_zh": "测试服饰有限公司",
@@ -228,6 +291,20 @@ PAGE_CASES = {
     "county main page": Case("GET", "/app/county/", statuses(403, county=200, county_other=200)),
     "city main page": Case("GET", "/app/city/", statuses(403, city=200, city_other=200)),
     "province main page": Case("GET", "/app/province/", statuses(403, province=200)),
+    "province placements page": Case(
+        "GET", "/app/province/placements", statuses(403, province=200)
+    ),
+    "province run history page": Case("GET", "/app/province/runs", statuses(403, province=200)),
+    "province coverage file": Case(
+        "GET", "/app/province/exports/coverage", statuses(403, province=200), query="?format=csv"
+    ),
+    "province placements file": Case(
+        "GET", "/app/province/exports/placements", statuses(403, province=200), query="?format=xlsx"
+    ),
+    "province runs file": Case(
+        "GET", "/app/province/exports/runs", statuses(403, province=200), query="?format=csv"
+    ),
+    **COUNTY_PAGE_CASES,
     **{
         name: Case(method, f"/app/city{path}", expected, target, query, body)
         for name, (method, path, expected, target, query, body) in {
@@ -236,7 +313,7 @@ PAGE_CASES = {
             "city: edit form": (
                 "GET",
                 "/postings/{posting_id}/edit",
-                OWN_PAGE,
+                CITY_OWN_PAGE,
                 "shanghai",
                 "",
                 None,
@@ -244,7 +321,7 @@ PAGE_CASES = {
             "city: save a posting": (
                 "POST",
                 "/postings/{posting_id}",
-                OWN_POST,
+                CITY_OWN_POST,
                 "shanghai",
                 "",
                 POSTING_FORM,
@@ -252,7 +329,7 @@ PAGE_CASES = {
             "city: close a posting": (
                 "POST",
                 "/postings/{posting_id}/close",
-                OWN_POST,
+                CITY_OWN_POST,
                 "shanghai",
                 "",
                 None,
@@ -272,7 +349,7 @@ PAGE_CASES = {
             "city: candidates of a posting": (
                 "GET",
                 "/candidates",
-                OWN_PAGE,
+                CITY_OWN_PAGE,
                 "",
                 "?posting_id={shanghai}",
                 None,
@@ -280,7 +357,7 @@ PAGE_CASES = {
             "city: confirm a hire": (
                 "POST",
                 "/candidates/{assignment_id}/confirm",
-                OWN_POST,
+                CITY_OWN_POST,
                 "sh",
                 "",
                 {"start_date": "2026-03-02"},
@@ -288,7 +365,7 @@ PAGE_CASES = {
             "city: reject a candidate": (
                 "POST",
                 "/candidates/{assignment_id}/reject",
-                OWN_POST,
+                CITY_OWN_POST,
                 "sh_reject",
                 "",
                 {"reason": "不合适"},

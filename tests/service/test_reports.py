@@ -29,9 +29,13 @@ from api.database.models import (
     Need,
     Placement,
     Posting,
+    User,
     Village,
     Worker,
 )
+from api.errors import ForbiddenError
+from api.policy import Principal
+from api.reports import service
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -463,3 +467,39 @@ def test_run_exports_hold_every_run(client: TestClient, login: Login, plan: Plan
     assert sheet is not None and sheet.max_row == 1 + 3
     county_lines = _csv(client, "/reports/runs?format=csv", login("county"))
     assert [line[0] for line in county_lines[1:]] == [str(plan.runs["congjiang"])]
+
+
+def test_run_history_names_the_scope_and_who_requested(
+    client: TestClient, login: Login, plan: Plan, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    with transaction(session_factory(engine)) as session:
+        user = session.scalars(select(User).where(User.username == "county")).one()
+        session.get_one(MatchRun, plan.runs["congjiang"]).requested_by = user.id
+    engine.dispose()
+    page = client.get("/reports/runs?sort=id", headers=login("province")).json()
+    named = [(i["scope_name_zh"], i["requested_by_zh"]) for i in page["items"]]
+    assert named == [
+        ("从江县", "县级协调员（演示）"),
+        ("威宁彝族回族苗族自治县", None),
+        ("全省", None),
+    ]
+    lines = _csv(client, "/reports/runs?format=csv&sort=id", login("province"))
+    record = dict(zip(lines[0], lines[1], strict=True))
+    assert (record["范围名称"], record["提交人"]) == ("从江县", "县级协调员（演示）")
+
+
+def test_report_periods_are_those_of_the_callers_needs_and_of_postings(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    with transaction(session_factory(engine)) as session:
+        users = {u.username: Principal.of(u) for u in session.scalars(select(User))}
+        periods = service.report_periods(session, users["county"])
+        needs = _open_needs()
+        assert periods.coverage == sorted(set(needs[needs["county_code"] == "congjiang"]["period"]))
+        postings = pd.read_csv(DEMO / "postings.csv")
+        assert periods.placements == sorted(set(postings["period"]))
+        with pytest.raises(ForbiddenError):
+            service.report_periods(session, users["city"])
+    engine.dispose()
