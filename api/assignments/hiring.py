@@ -28,6 +28,18 @@ from api.notifications.service import coordinator_ids
 from api.policy import Principal, require_role
 
 
+class PostingClosedError(ConflictError):
+    """The posting is closed: it takes no hires (409)."""
+
+
+class PostingFullError(ConflictError):
+    """The posting has as many hires as positions (409)."""
+
+
+class HiredElsewhereError(ConflictError):
+    """The worker is already hired at another posting: a worker takes one job (409)."""
+
+
 def confirm(
     session: Session, principal: Principal, assignment_id: int, start_date: date
 ) -> Assignment:
@@ -108,21 +120,23 @@ def _check_not_hired_elsewhere(session: Session, row: Assignment) -> None:
         )
     ).first()
     if other is not None:
-        raise ConflictError(
+        raise HiredElsewhereError(
             f"Worker {row.worker_id} is already hired at posting {other}: a worker takes one job."
         )
 
 
 def _check_room(session: Session, posting: Posting) -> None:
     if posting.status != "open":
-        raise ConflictError(f"Posting {posting.posting_id} is {posting.status}: it takes no hires.")
+        raise PostingClosedError(
+            f"Posting {posting.posting_id} is {posting.status}: it takes no hires."
+        )
     hired = session.scalar(
         select(func.count())
         .select_from(Placement)
         .where(Placement.posting_id == posting.posting_id)
     )
     if (hired or 0) >= posting.positions:
-        raise ConflictError(
+        raise PostingFullError(
             f"Posting {posting.posting_id} has {posting.positions} positions and"
             f" {hired} hires already: it takes no more."
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from api.database.models import Assignment, AssignmentState, County, Need, Posting, Village
@@ -26,6 +26,16 @@ COORDINATOR_SORTS = (
     "decided_at",
 )
 PEOPLE_SORTS = ("id", "run_id", "state", "days", "published_at", "decided_at")
+
+
+@dataclass(frozen=True)
+class CandidateCount:
+    """A posting's candidates as a city sees them: how many, and how many wait for an answer."""
+
+    posting_id: str
+    title_zh: str
+    total: int
+    waiting: int
 
 
 @dataclass(frozen=True)
@@ -103,3 +113,24 @@ def candidates(
     if state is not None:
         query = query.where(Assignment.state == AssignmentState(state).value)
     return query
+
+
+def candidate_counts(session: Session, principal: Principal) -> list[CandidateCount]:
+    """Per posting with candidates shown to the caller (as `candidates` admits them), the
+    number of candidates and of those still published (waiting), by posting id."""
+    waiting = func.sum(case((Assignment.state == AssignmentState.PUBLISHED.value, 1), else_=0))
+    query = (
+        select(Assignment.posting_id, Posting.title_zh, func.count(), waiting)
+        .join(Posting, Posting.posting_id == Assignment.posting_id)
+        .where(
+            visible(principal, Assignment),
+            Assignment.market == "labour",
+            Assignment.state.in_(SHOWN_TO_PEOPLE),
+        )
+        .group_by(Assignment.posting_id, Posting.title_zh)
+        .order_by(Assignment.posting_id)
+    )
+    return [
+        CandidateCount(str(posting_id), str(title), int(total), int(open_ or 0))
+        for posting_id, title, total, open_ in session.execute(query)
+    ]

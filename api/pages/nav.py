@@ -25,7 +25,11 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
         NavItem("地图", "/app/county/map"),
         NavItem("匹配", "/app/county/runs"),
     ),
-    Role.CITY: (NavItem("我的岗位", "/app/city/"),),
+    Role.CITY: (
+        NavItem("我的岗位", "/app/city/"),
+        NavItem("上传岗位", "/app/city/upload"),
+        NavItem("候选人", "/app/city/candidates"),
+    ),
     Role.PROVINCE: (
         NavItem("全省概览", "/app/province/"),
         NavItem("就业安置", "/app/province/placements"),

@@ -8,6 +8,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api.pages import (
     city,
+    city_candidates,
+    city_postings,
+    city_upload,
     county,
     county_map,
     county_needs,
@@ -25,6 +28,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     expert.router,
     county.router,
     city.router,
+    city_postings.router,
+    city_upload.router,
+    city_candidates.router,
     province.router,
     county_needs.router,
     county_workers.router,

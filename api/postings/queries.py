@@ -45,6 +45,17 @@ def visible_postings(principal: Principal, filters: PostingFilters) -> Select[An
     return query
 
 
+def visible_periods(session: Session, principal: Principal) -> list[str]:
+    """The quarters of the postings the caller sees, latest first (a list filter's choices)."""
+    query = (
+        select(Posting.period)
+        .where(visible(principal, Posting))
+        .distinct()
+        .order_by(Posting.period.desc())
+    )
+    return [str(period) for period in session.scalars(query)]
+
+
 def by_reference(session: Session, city_code: str, references: Sequence[str]) -> dict[str, Posting]:
     query = select(Posting).where(
         Posting.partner_city_code == city_code, Posting.city_reference.in_(references)

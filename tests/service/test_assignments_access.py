@@ -126,7 +126,7 @@ class Case:
         target = ids.get(self.target_for.get(user, self.target))
         # One target fills the route's own id; the pages' other ids come by their name.
         named = {k: v for k, v in ids.items() if k.endswith("_id")}
-        own = ("assignment_id", "notification_id", "need_id", "worker_id", "run_id")
+        own = ("assignment_id", "notification_id", "need_id", "worker_id", "run_id", "posting_id")
         path = self.route.format(**{**named, **dict.fromkeys(own, target)})
         return path + self.query.format(**ids)
 
@@ -265,6 +265,21 @@ COUNTY_PAGE_CASES = {
 
 RUNS_PAGE = "/app/county/runs"
 DECISION_PAGE = "/{run_id}/decisions/{decision_id}/delete"
+# The partner city's pages are the city's: other roles 403, another city's posting or
+# candidate 404 (as the API).
+CITY_PAGE = statuses(403, city=200, city_other=200)
+CITY_POST = statuses(403, city=303, city_other=303)
+CITY_OWN_PAGE = statuses(403, city=200, city_other=404)
+CITY_OWN_POST = statuses(403, city=303, city_other=404)
+POSTING_FORM = {
+    "title_zh": "缝纫工",
+    "employer_name_zh": "测试服饰有限公司",
+    "industry_code": "GARM",
+    "positions": "2",
+    "wage_yuan_month": "5600",
+    "period": "2026Q2",
+}
+
 PAGE_CASES = {
     "home": Case("GET", "/app/", statuses(303)),
     "log out": Case("POST", "/app/logout", statuses(303)),
@@ -320,6 +335,73 @@ PAGE_CASES = {
         "run_id",
         body={"expert_id": "E00001", "need_id": "{need_e1}", "kind": "forbid"},
     ),
+    **{
+        name: Case(method, f"/app/city{path}", expected, target, query, body)
+        for name, (method, path, expected, target, query, body) in {
+            "city: new posting form": ("GET", "/postings/new", CITY_PAGE, "", "", None),
+            "city: create a posting": ("POST", "/postings", CITY_POST, "", "", POSTING_FORM),
+            "city: edit form": (
+                "GET",
+                "/postings/{posting_id}/edit",
+                CITY_OWN_PAGE,
+                "shanghai",
+                "",
+                None,
+            ),
+            "city: save a posting": (
+                "POST",
+                "/postings/{posting_id}",
+                CITY_OWN_POST,
+                "shanghai",
+                "",
+                POSTING_FORM,
+            ),
+            "city: close a posting": (
+                "POST",
+                "/postings/{posting_id}/close",
+                CITY_OWN_POST,
+                "shanghai",
+                "",
+                None,
+            ),
+            "city: upload page": ("GET", "/upload", CITY_PAGE, "", "", None),
+            # No file sent: the city is told to choose one; other roles never get that far.
+            "city: upload": (
+                "POST",
+                "/upload",
+                statuses(403, city=422, city_other=422),
+                "",
+                "",
+                None,
+            ),
+            "city: template": ("GET", "/upload/template", CITY_PAGE, "", "?format=xlsx", None),
+            "city: candidates": ("GET", "/candidates", CITY_PAGE, "", "", None),
+            "city: candidates of a posting": (
+                "GET",
+                "/candidates",
+                CITY_OWN_PAGE,
+                "",
+                "?posting_id={shanghai}",
+                None,
+            ),
+            "city: confirm a hire": (
+                "POST",
+                "/candidates/{assignment_id}/confirm",
+                CITY_OWN_POST,
+                "sh",
+                "",
+                {"start_date": "2026-03-02"},
+            ),
+            "city: reject a candidate": (
+                "POST",
+                "/candidates/{assignment_id}/reject",
+                CITY_OWN_POST,
+                "sh_reject",
+                "",
+                {"reason": "不合适"},
+            ),
+        }.items()
+    },
 }
 
 
