@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import time
 
 from matching.control import report
 from matching.engine.problem import Problem
-from matching.engine.result import Result, violations
+from matching.engine.result import Result, slot_objective_value, violations
 from matching.engine.solvers.base import (
     DEFAULT_WORK_LIMIT,
     ProgressCallback,
@@ -129,6 +130,9 @@ def solve(
     started = time.perf_counter()
     result = SOLVERS[name](problem, options)
     check_result(problem, result)
+    if result.status != "infeasible":
+        slots = slot_objective_value(problem, result.chosen)
+        result = dataclasses.replace(result, slot_objective=slots)
     logger.info(
         "solved with %s in %.3fs: %s, objective %s, stopped by %s",
         name,
