@@ -43,6 +43,7 @@ class Outcome:
     bound: float | None  # proven bound on the cost (or profit), in the instance's terms
     proven: bool
     seconds: float
+    note: str = ""
 
 
 def run_bangfu(
@@ -55,11 +56,21 @@ def run_bangfu(
     seconds = time.perf_counter() - started
     placed = result.status != "infeasible" and instance.places_all(result.objective)
     bound = instance.cost_of(result.bound) if np.isfinite(result.bound) else None
+    source = result.stats.get("plan_from")
+    note = "; ".join(
+        part
+        for part in (
+            f"{result.solver}" + (f", plan from {source}" if source else ""),
+            f"stopped by {result.stopped_by}" if result.stopped_by else "",
+        )
+        if part
+    )
     return Outcome(
         cost=instance.cost_of(result.objective) if placed else None,
         bound=bound,
         proven=result.status == "optimal",
         seconds=seconds,
+        note=note,
     )
 
 
@@ -97,7 +108,8 @@ def _cell(outcome: Outcome) -> str:
         return f"none ({outcome.seconds:.0f} s)"
     proof = f"proven at {outcome.seconds:.1f} s" if outcome.proven else "not proven"
     bound = "" if outcome.proven or outcome.bound is None else f", bound {outcome.bound:.0f}"
-    return f"{outcome.cost:.0f}, {proof}{bound}"
+    note = f" ({outcome.note})" if outcome.note else ""
+    return f"{outcome.cost:.0f}, {proof}{bound}{note}"
 
 
 def _within(instance: GapInstance, outcome: Outcome) -> str:

@@ -5,13 +5,13 @@ demands are jobs; the expert match's lead stage has it). On the public benchmark
 that problem (OR-Library types C and D) CP-SAT with one worker falls behind HiGHS, and
 its second core idles. Here:
 
-1. CP-SAT, warm-started by greedy, runs a short while on the whole model: its plan is the
-   common start and its bound a proven one. When it proves optimality, that is the answer.
-2. Then, side by side, each with the whole work limit:
-   - HiGHS (`highspy`, one thread, in a thread of its own) on the same model as a MIP,
-     started from that plan; it brings the strongest bound and often proves optimality;
-   - a large-neighbourhood search (`matching.engine.solvers.lns`) improves the plan.
-3. The answer is the better plan (the search's on a tie), the bound the better of the
+1. HiGHS (`highspy`, one thread, in a process of its own: `highs.py`) starts on the same
+   model as a MIP, from the greedy plan, with the whole work limit; it brings the
+   strongest bound and often proves optimality.
+2. Meanwhile CP-SAT, warm-started by greedy, runs a short while on the whole model: when
+   it proves optimality, that is the answer; else its plan is the start of
+3. a large-neighbourhood search (`matching.engine.solvers.lns`) with the whole work limit.
+4. The answer is the better plan (the search's on a tie), the bound the better of the
    proven ones. When HiGHS proves optimality first, the search stops and HiGHS's plan is
    the answer.
 
@@ -25,7 +25,6 @@ reported in `stopped_by` when it fires.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -46,18 +45,21 @@ from matching.engine.result import (
 )
 from matching.engine.solvers.base import SolveOptions
 from matching.engine.solvers.cpsat import solve_cpsat
+from matching.engine.solvers.greedy import greedy_choice
+from matching.engine.solvers.highs import HighsAnswer, HighsModel, HighsProcess
 from matching.engine.solvers.lns import improve
-from matching.engine.solvers.presolve import fixed_conflict, useful_free_edges
+from matching.engine.solvers.presolve import GroupPlacements, fixed_conflict, useful_free_edges
 from matching.engine.solvers.scaling import Scaling, choose_scaling
 
 IntArray = npt.NDArray[np.int64]
 
 # The share of the work limit for the CP-SAT start, and its cap in units.
 START_SHARE, START_CAP = 0.05, 2.0
-# HiGHS's interrupt callbacks per unit of work on a problem of up to 1,000 edges, falling
-# with the square of the edges beyond (its nodes cost more): roughly what a CPU second
-# gives on the development machine on the GAP benchmark (250 checks on 10 x 100, about
-# 40 on 20 x 100). A rough calibration; the count, not the seconds, decides.
+# HiGHS's interrupt checks per unit of work. How long a check takes varies widely with
+# the instance (on the GAP benchmark, from about 2 ms on 10 x 200 of type C to about
+# 50 ms on 20 x 100 of type D, on the development machine): this count lets HiGHS prove
+# type C's instances within about 25 units, where a wall-clock limit of a minute often
+# ends it first on type D. The count, not the seconds, decides.
 HIGHS_CHECKS_PER_UNIT = 250
 # HiGHS's arithmetic is floating point: objectives are scaled to integers below this.
 _HIGHS_RANGE = 2.0**50
@@ -68,17 +70,23 @@ def solve_portfolio(problem: Problem, options: SolveOptions) -> Result:
     conflict = fixed_conflict(problem)
     if conflict:
         return infeasible("portfolio", conflict)
+    # HiGHS starts at once, from the greedy plan, so that it proves no later than alone.
+    highs = _Highs(problem, greedy_choice(problem, GroupPlacements(problem)), options, started)
+    highs.begin()
+    try:
+        return _search(problem, options, highs, started)
+    finally:
+        highs.cancel()  # nothing when it has finished
+
+
+def _search(problem: Problem, options: SolveOptions, highs: _Highs, started: float) -> Result:
     work_limit = options.work_limit
     start_work = START_CAP if work_limit is None else min(START_CAP, START_SHARE * work_limit)
     report("portfolio: start")
     start = solve_cpsat(problem, _with(options, work_limit=start_work))
-    if start.status != "feasible" or not math.isfinite(start.objective):
-        return _renamed(start, {"start": start.stats})
-    if start.stopped_by == "time_limit":
+    if start.status != "feasible" or start.stopped_by == "time_limit":
         return _renamed(start, {"start": start.stats})
     timings = {"start": time.perf_counter() - started}
-    highs = _Highs(problem, start.chosen, options, started)
-    highs.begin()
     search_started = time.perf_counter()
     report("portfolio: search", start.objective, start.bound)
     searched = improve(
@@ -88,23 +96,21 @@ def solve_portfolio(problem: Problem, options: SolveOptions) -> Result:
         seed=options.seed,
         scale=highs.scaling.factor if highs.scaling.exact else 1.0,
         stop=lambda: (
-            highs.proven.is_set()
-            or (work_limit is None and highs.done.is_set())
+            highs.proven()
+            or (work_limit is None and highs.done())
             or _out_of_time(options, started)
             or cancel_requested()
         ),
     )
+    checkpoint()
     search_stop: StopReason | None = None
     if _out_of_time(options, started):
         search_stop = "time_limit"
-    elif not highs.proven.is_set():
+    elif not highs.proven():
         search_stop = "work_limit"
-    if cancel_requested():
-        highs.cancel()
     timings["search"] = time.perf_counter() - search_started
     outcome = highs.finish()
     timings["highs"] = outcome.seconds
-    checkpoint()
     return _combine(problem, start, searched.chosen, outcome, timings, search_stop, searched)
 
 
@@ -149,18 +155,12 @@ class _HighsOutcome:
 
 
 class _Highs:
-    """HiGHS on the problem as a MIP, in a thread of its own, stopped by counted checks."""
+    """HiGHS on the problem as a MIP, in a process of its own, stopped by counted checks."""
 
     def __init__(
         self, problem: Problem, start: IntArray, options: SolveOptions, started: float
     ) -> None:
-        import highspy  # imported on use: only this shape needs it
-
         self.problem = problem
-        self.options = options
-        self.started = started
-        self.proven = threading.Event()
-        self.done = threading.Event()
         self.edges = np.flatnonzero(useful_free_edges(problem))
         first_slot = np.zeros(problem.n_demands)
         has_values = np.diff(problem.slot_value_offsets) > 0
@@ -169,111 +169,64 @@ class _Highs:
         ]
         gain = problem.edge_value[self.edges] + first_slot[problem.edge_demand[self.edges]]
         self.scaling: Scaling = choose_scaling(gain, _HIGHS_RANGE / max(1, len(self.edges)))
-        self.cost = -self.scaling.apply(gain).astype(np.float64)
-        self.checks = 0
-        per_unit = HIGHS_CHECKS_PER_UNIT * min(1.0, 1000.0 / max(1, len(self.edges))) ** 2
-        self.limit = (
-            None if options.work_limit is None else max(1, round(options.work_limit * per_unit))
+        per_unit = HIGHS_CHECKS_PER_UNIT
+        work_limit, time_limit = options.work_limit, options.time_limit
+        self.model = HighsModel(
+            cost=-self.scaling.apply(gain).astype(np.float64),
+            demand_row=problem.edge_demand[self.edges],
+            supplier_row=problem.n_demands + problem.edge_supplier[self.edges],
+            load=problem.load[self.edges].astype(np.float64),
+            row_upper=np.concatenate(
+                (problem.slots.astype(np.float64), problem.capacity.astype(np.float64))
+            ),
+            fixed=problem.fixed[self.edges],
+            start=np.isin(self.edges, start).astype(np.float64),
+            check_limit=None if work_limit is None else max(1, round(work_limit * per_unit)),
+            time_limit=None if time_limit is None else time_limit - (time.perf_counter() - started),
+            seed=options.seed,
+            integer_objective=self.scaling.exact,
         )
-        self.highs: Any = highspy.Highs()  # type: ignore[no-untyped-call]
-        self._build(highspy, start)
-        self.thread: threading.Thread | None = None
-        self.model_status = ""
-        self.seconds = 0.0
-
-    def _build(self, highspy: Any, start: IntArray) -> None:
-        p, edges = self.problem, self.edges
-        h = self.highs
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", int(self.options.seed) % 2_147_483_647)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        # Integer objective: anything closer than one unit is proven optimal.
-        h.setOptionValue("mip_abs_gap", 0.999 if self.scaling.exact else 1e-6)
-        n = len(edges)
-        demand_rows = p.edge_demand[edges]
-        supplier_rows = p.n_demands + p.edge_supplier[edges]
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = p.n_demands + p.n_suppliers
-        lp.col_cost_ = self.cost
-        lower = np.zeros(n)
-        lower[p.fixed[edges]] = 1.0
-        lp.col_lower_ = lower
-        lp.col_upper_ = np.ones(n)
-        lp.row_lower_ = np.full(p.n_demands + p.n_suppliers, -highspy.kHighsInf)
-        lp.row_upper_ = np.concatenate((p.slots.astype(np.float64), p.capacity.astype(np.float64)))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
-        lp.a_matrix_.index_ = np.column_stack((demand_rows, supplier_rows)).ravel().astype(np.int32)
-        lp.a_matrix_.value_ = np.column_stack(
-            (np.ones(n), p.load[edges].astype(np.float64))
-        ).ravel()
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-        h.passModel(lp)
-        hint = np.isin(edges, start).astype(np.float64)
-        h.setSolution(_solution(highspy, hint))
-        h.cbMipInterrupt += self._on_check
-
-    def _on_check(self, event: Any) -> None:
-        self.checks += 1
-        if self.limit is not None and self.checks >= self.limit:
-            event.interrupt()
+        self.process: HighsProcess | None = None
 
     def begin(self) -> None:
-        time_limit = self.options.time_limit
-        if time_limit is not None:
-            left = time_limit - (time.perf_counter() - self.started)
-            self.highs.setOptionValue("time_limit", max(0.1, left))
-        self.thread = threading.Thread(target=self._run, name="highs", daemon=True)
-        self.thread.start()
+        self.process = HighsProcess(self.model)
 
-    def _run(self) -> None:
-        began = time.perf_counter()
-        try:
-            self.highs.run()
-            status = self.highs.getModelStatus()
-            self.model_status = self.highs.modelStatusToString(status)
-            if self.model_status == "Optimal":
-                self.proven.set()
-        finally:
-            self.seconds = time.perf_counter() - began
-            self.done.set()
+    def done(self) -> bool:
+        return self.process is not None and self.process.ready()
+
+    def proven(self) -> bool:
+        return self.done() and self.process is not None and _is_optimal(self.process.answer)
 
     def cancel(self) -> None:
-        self.highs.cancelSolve()
+        if self.process is not None:
+            self.process.stop()
 
     def finish(self) -> _HighsOutcome:
-        assert self.thread is not None
-        self.thread.join()
-        info = self.highs.getInfo()
-        solution = self.highs.getSolution()
-        chosen: IntArray | None = None
-        values = np.asarray(solution.col_value, dtype=np.float64)
-        if solution.value_valid and len(values) == len(self.edges):
-            chosen = np.sort(self.edges[values > 0.5])
-        dual = float(info.mip_dual_bound)
+        assert self.process is not None
+        answer = self.process.wait()
+        if answer is None:
+            return _HighsOutcome(None, math.inf, False, 0, "no answer", 0.0, "work_limit")
+        chosen = None if answer.chosen is None else np.sort(self.edges[answer.chosen])
+        dual = answer.dual_bound
         bound = -dual / self.scaling.factor if math.isfinite(dual) else math.inf
         bound += self.scaling.error_bound(2 * len(self.edges))
+        proven = _is_optimal(answer)
         stopped: StopReason | None = None
-        if self.model_status != "Optimal":
-            stopped = "time_limit" if self.model_status == "Time limit reached" else "work_limit"
+        if not proven:
+            stopped = "time_limit" if answer.status == "Time limit reached" else "work_limit"
         return _HighsOutcome(
             chosen=chosen,
             bound=bound,
-            proven=self.model_status == "Optimal",
-            checks=self.checks,
-            status=self.model_status,
-            seconds=self.seconds,
+            proven=proven,
+            checks=answer.checks,
+            status=answer.status,
+            seconds=answer.seconds,
             stopped_by=stopped,
         )
 
 
-def _solution(highspy: Any, values: npt.NDArray[np.float64]) -> Any:
-    solution = highspy.HighsSolution()
-    solution.col_value = values.tolist()
-    solution.value_valid = True
-    return solution
+def _is_optimal(answer: HighsAnswer | None) -> bool:
+    return answer is not None and answer.status == "Optimal"
 
 
 def _combine(
