@@ -34,6 +34,7 @@ class HighsModel:
     demand_row: npt.NDArray[np.int64]
     supplier_row: npt.NDArray[np.int64]  # already offset by the number of demands
     load: npt.NDArray[np.float64]
+    row_lower: npt.NDArray[np.float64]  # -inf, or 1 for demands every optimal plan fills
     row_upper: npt.NDArray[np.float64]
     fixed: npt.NDArray[np.bool_]
     start: npt.NDArray[np.float64]  # a feasible plan to start from (0/1 per edge)
@@ -73,7 +74,7 @@ def run(model: HighsModel) -> HighsAnswer:
     lp.col_cost_ = model.cost
     lp.col_lower_ = model.fixed.astype(np.float64)
     lp.col_upper_ = np.ones(n)
-    lp.row_lower_ = np.full(len(model.row_upper), -highspy.kHighsInf)
+    lp.row_lower_ = np.where(np.isfinite(model.row_lower), model.row_lower, -highspy.kHighsInf)
     lp.row_upper_ = model.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
@@ -170,6 +171,14 @@ def _main() -> None:
     """The worker: a pickled model on standard input, the pickled answer on standard
     output. HiGHS prints its banner to file descriptor 1, so the answer goes to a copy of
     it taken before, and descriptor 1 is pointed at /dev/null."""
+    parent = os.getppid()
+
+    def watch() -> None:  # an orphaned worker ends itself: its answer has no reader
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
     answer_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
