@@ -74,3 +74,28 @@ def test_portfolio_refuses_groups_and_several_slots() -> None:
     )
     with pytest.raises(InvalidInputError, match="portfolio"):
         solve(problem, solver="portfolio")
+
+
+def test_an_infeasible_exactly_one_model_bounds_nothing() -> None:
+    """Slot values so large that placing every job would come first, but the capacities
+    hold only some of the jobs: HiGHS's "exactly one" model is infeasible, and the
+    portfolio must not take that for a bound."""
+    rng = np.random.default_rng(0)
+    m, n = 3, 150
+    problem = Problem.from_arrays(
+        supplier_ids=[f"A{i}" for i in range(m)],
+        capacity=[20] * m,
+        demand_ids=[f"J{j}" for j in range(n)],
+        slots=[1] * n,
+        slot_values=[[1e6]] * n,
+        edge_supplier=np.repeat(np.arange(m), n),
+        edge_demand=np.tile(np.arange(n), m),
+        weight=-rng.integers(1, 20, m * n).astype(float),
+        load=rng.integers(1, 5, m * n),
+    )
+    quick = solve(problem, solver="portfolio", work_limit=0.02)
+    assert quick.stats["highs_status"] == "Infeasible"
+    exact = solve(problem, solver="cpsat", work_limit=5.0)
+    assert exact.status == "optimal"
+    assert quick.bound >= exact.objective
+    assert quick.objective <= exact.objective

@@ -37,7 +37,7 @@ class HighsModel:
     row_lower: npt.NDArray[np.float64]  # -inf, or 1 for demands every optimal plan fills
     row_upper: npt.NDArray[np.float64]
     fixed: npt.NDArray[np.bool_]
-    start: npt.NDArray[np.float64]  # a feasible plan to start from (0/1 per edge)
+    start: npt.NDArray[np.float64] | None  # a feasible plan to start from (0/1 per edge)
     check_limit: int | None
     time_limit: float | None
     seed: int
@@ -84,10 +84,11 @@ def run(model: HighsModel) -> HighsAnswer:
     lp.a_matrix_.value_ = np.column_stack((np.ones(n), model.load)).ravel()
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     h.passModel(lp)
-    solution = highspy.HighsSolution()
-    solution.col_value = model.start.tolist()
-    solution.value_valid = True
-    h.setSolution(solution)
+    if model.start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = model.start.tolist()
+        solution.value_valid = True
+        h.setSolution(solution)
     checks = [0]
 
     def on_check(event: Any) -> None:

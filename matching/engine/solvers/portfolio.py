@@ -5,9 +5,9 @@ demands are jobs; the expert match's lead stage has it). On the public benchmark
 that problem (OR-Library types C and D) CP-SAT with one worker falls behind HiGHS, and
 its second core idles. Here:
 
-1. HiGHS (`highspy`, one thread, in a process of its own: `highs.py`) starts on the same
-   model as a MIP, from the greedy plan, with the whole work limit; it brings the
-   strongest bound and often proves optimality.
+1. HiGHS (`highspy`, one thread, in a process of its own: `highs.py`) starts at once on
+   the same model as a MIP, with the whole work limit; it brings the strongest bound and
+   often proves optimality.
 2. Meanwhile CP-SAT, warm-started by greedy, runs a short while on the whole model: when
    it proves optimality, that is the answer; else its plan is the start of
 3. a large-neighbourhood search (`matching.engine.solvers.lns`) with the whole work limit.
@@ -45,16 +45,16 @@ from matching.engine.result import (
 )
 from matching.engine.solvers.base import SolveOptions
 from matching.engine.solvers.cpsat import solve_cpsat
-from matching.engine.solvers.greedy import greedy_choice
 from matching.engine.solvers.highs import HighsAnswer, HighsModel, HighsProcess
+from matching.engine.solvers.lns import Outcome as SearchOutcome
 from matching.engine.solvers.lns import improve
-from matching.engine.solvers.presolve import GroupPlacements, fixed_conflict, useful_free_edges
+from matching.engine.solvers.presolve import fixed_conflict, useful_free_edges
 from matching.engine.solvers.scaling import Scaling, choose_scaling
 
 IntArray = npt.NDArray[np.int64]
 
 # The share of the work limit for the CP-SAT start, and its cap in units.
-START_SHARE, START_CAP = 0.05, 2.0
+START_SHARE, START_CAP = 0.05, 0.5
 # HiGHS's interrupt checks per unit of work. How long a check takes varies widely with
 # the instance (on the GAP benchmark, from about 2 ms on 10 x 200 of type C to about
 # 50 ms on 20 x 100 of type D, on the development machine): this count lets HiGHS prove
@@ -71,25 +71,25 @@ def solve_portfolio(problem: Problem, options: SolveOptions) -> Result:
     if conflict:
         return infeasible("portfolio", conflict)
     highs = _Highs(problem, options, started)
-    greedy = greedy_choice(problem, GroupPlacements(problem))
-    if _places_all(problem, highs.edges, greedy):
-        # HiGHS starts at once, so that it proves no later than it would alone.
-        highs.begin(greedy)
+    # The search's sub-models work in the integers of this scale (exact when it can be).
+    scale = highs.scaling.factor
+    # HiGHS starts at once, so that it proves no later than it would alone.
+    highs.begin()
     try:
-        return _search(problem, options, highs, started)
+        return _search(problem, options, highs, started, scale)
     finally:
         highs.cancel()  # nothing when it has finished
 
 
-def _search(problem: Problem, options: SolveOptions, highs: _Highs, started: float) -> Result:
+def _search(
+    problem: Problem, options: SolveOptions, highs: _Highs, started: float, scale: float
+) -> Result:
     work_limit = options.work_limit
     start_work = START_CAP if work_limit is None else min(START_CAP, START_SHARE * work_limit)
     report("portfolio: start")
     start = solve_cpsat(problem, _with(options, work_limit=start_work))
     if start.status != "feasible" or start.stopped_by == "time_limit":
         return _renamed(start, {"start": start.stats})
-    if not highs.begun:
-        highs.begin(start.chosen)
     timings = {"start": time.perf_counter() - started}
     search_started = time.perf_counter()
     report("portfolio: search", start.objective, start.bound)
@@ -98,7 +98,7 @@ def _search(problem: Problem, options: SolveOptions, highs: _Highs, started: flo
         start.chosen,
         work_limit=math.inf if work_limit is None else work_limit,
         seed=options.seed,
-        scale=highs.scaling.factor if highs.scaling.exact else 1.0,
+        scale=scale,
         stop=lambda: (
             highs.proven()
             or (work_limit is None and highs.done())
@@ -118,29 +118,23 @@ def _search(problem: Problem, options: SolveOptions, highs: _Highs, started: flo
     return _combine(problem, start, searched.chosen, outcome, timings, search_stop, searched)
 
 
-def _places_all(problem: Problem, edges: IntArray, plan: IntArray) -> bool:
-    """Whether the plan places every demand that has a candidate edge."""
-    wanted = np.zeros(problem.n_demands, dtype=np.bool_)
-    wanted[problem.edge_demand[edges]] = True
-    placed = np.zeros(problem.n_demands, dtype=np.bool_)
-    placed[problem.edge_demand[plan]] = True
-    return bool(np.all(placed[wanted]))
-
-
-def _every_optimum_fills_all(
-    problem: Problem, edges: IntArray, plan: IntArray, first_slot: npt.NDArray[np.float64]
+def _placing_all_comes_first(
+    problem: Problem, edges: IntArray, first_slot: npt.NDArray[np.float64]
 ) -> bool:
-    """Whether every optimal plan places every demand with a candidate edge.
+    """Whether a plan placing every demand with a candidate edge, if there is one, beats
+    every plan that leaves one out.
 
-    True when `plan` places them all and leaving any one demand d out costs more than all
-    the others can make up: the plan is worth at least the sum over demands of (first slot
-    value + their cheapest edge), a plan without d at most the sum over the other demands
-    of max(0, first slot value + their best edge). The slot values that make "every job is
-    placed" the rule (the GAP benchmark, deep-poverty tiers that dwarf the weights) pass.
+    A plan placing them all is worth at least the sum over demands of (first slot value +
+    cheapest edge); a plan without demand d at most the sum over the other demands of
+    max(0, first slot value + best edge). When the first exceeds the second for every d,
+    HiGHS may say "exactly one" for every demand: if no plan places them all, that model
+    is infeasible and HiGHS's answer is not used; if one does, every optimum is such a
+    plan. The slot values that make "every job is placed" the rule (the GAP benchmark,
+    deep-poverty tiers that dwarf the weights) pass.
     """
-    if not _places_all(problem, edges, plan):
-        return False
     demands = problem.edge_demand[edges]
+    if len(demands) == 0:
+        return False
     values = problem.edge_value[edges]
     lowest = np.full(problem.n_demands, np.inf)
     highest = np.full(problem.n_demands, -np.inf)
@@ -209,25 +203,31 @@ class _Highs:
             problem.slot_value_offsets[:-1][has_values]
         ]
         self.first_slot = first_slot
-        gain = problem.edge_value[self.edges] + first_slot[problem.edge_demand[self.edges]]
-        self.scaling: Scaling = choose_scaling(gain, _HIGHS_RANGE / max(1, len(self.edges)))
-        self.cost = -self.scaling.apply(gain).astype(np.float64)
+        self.gain = problem.edge_value[self.edges] + first_slot[problem.edge_demand[self.edges]]
+        self.scaling: Scaling = choose_scaling(self.gain, _HIGHS_RANGE / max(1, len(self.edges)))
+        self.offset = 0.0  # the objective's part that HiGHS's model leaves out
         self.process: HighsProcess | None = None
         self.filled_by_every_optimum = False
 
-    def begin(self, start: IntArray) -> None:
-        """Start HiGHS from a feasible plan."""
+    def begin(self) -> None:
+        """Start HiGHS in its process."""
         problem, options = self.problem, self.options
         work_limit, time_limit = options.work_limit, options.time_limit
         row_lower = np.full(problem.n_demands + problem.n_suppliers, -np.inf)
-        if _every_optimum_fills_all(problem, self.edges, start, self.first_slot):
+        values = self.gain
+        if _placing_all_comes_first(problem, self.edges, self.first_slot):
             # Rows "exactly one" instead of "at most one": much stronger for HiGHS's presolve
-            # and cuts (c05200 proven with 1,001 checks instead of 1,595).
+            # and cuts (c05200 proven with 1,001 checks instead of 1,595). Every plan of that
+            # model earns every first slot value, so the costs leave them out: HiGHS sees
+            # the edge values alone, as in the textbook model.
             self.filled_by_every_optimum = True
             demands = np.unique(problem.edge_demand[self.edges])
             row_lower[demands] = 1.0
+            values = problem.edge_value[self.edges]
+            self.offset = math.fsum(self.first_slot[demands].tolist())
+            self.scaling = choose_scaling(values, _HIGHS_RANGE / max(1, len(self.edges)))
         model = HighsModel(
-            cost=self.cost,
+            cost=-self.scaling.apply(values).astype(np.float64),
             demand_row=problem.edge_demand[self.edges],
             supplier_row=problem.n_demands + problem.edge_supplier[self.edges],
             load=problem.load[self.edges].astype(np.float64),
@@ -236,7 +236,9 @@ class _Highs:
                 (problem.slots.astype(np.float64), problem.capacity.astype(np.float64))
             ),
             fixed=problem.fixed[self.edges],
-            start=np.isin(self.edges, start).astype(np.float64),
+            # No warm start: HiGHS's own path proved faster (c20100 with the CP-SAT start's
+            # plan: 670 checks, without: 127).
+            start=None,
             check_limit=(
                 None if work_limit is None else max(1, round(work_limit * HIGHS_CHECKS_PER_UNIT))
             ),
@@ -247,10 +249,6 @@ class _Highs:
             integer_objective=self.scaling.exact,
         )
         self.process = HighsProcess(model)
-
-    @property
-    def begun(self) -> bool:
-        return self.process is not None
 
     def done(self) -> bool:
         return self.process is not None and self.process.ready()
@@ -269,7 +267,10 @@ class _Highs:
             return _HighsOutcome(None, math.inf, False, 0, "no answer", 0.0, "work_limit", False)
         chosen = None if answer.chosen is None else np.sort(self.edges[answer.chosen])
         dual = answer.dual_bound
-        bound = -dual / self.scaling.factor if math.isfinite(dual) else math.inf
+        # An infeasible model (no plan places every demand, see `_placing_all_comes_first`)
+        # bounds nothing.
+        usable = math.isfinite(dual) and answer.status != "Infeasible"
+        bound = self.offset - dual / self.scaling.factor if usable else math.inf
         bound += self.scaling.error_bound(2 * len(self.edges))
         proven = _is_optimal(answer)
         stopped: StopReason | None = None
@@ -298,7 +299,7 @@ def _combine(
     highs: _HighsOutcome,
     timings: dict[str, float],
     search_stop: StopReason | None,
-    outcome: Any,
+    outcome: SearchOutcome,
 ) -> Result:
     chosen, source = searched, "search"
     objective = objective_value(problem, searched)
