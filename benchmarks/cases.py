@@ -22,10 +22,13 @@ from benchmarks.instances import (
     flow_arrays,
     general_problem,
     grouped_labour_problem,
+    one_to_one_problem,
 )
 from benchmarks.mip import solve_mip
 from matching import Problem, solve
 from matching.engine.io import dump_problem
+from matching.engine.solvers import SolveOptions
+from matching.engine.solvers.flow import solve_flow
 
 Case = Callable[[int], dict[str, Any]]
 
@@ -177,6 +180,45 @@ def grouped_decompose(seed: int) -> dict[str, Any]:
     }
 
 
+def _one_to_one(problem: Problem) -> dict[str, Any]:
+    """`auto` (the method it picks for the shape) against the min-cost flow, same problem."""
+    started = time.perf_counter()
+    auto = solve(problem, solver="auto")
+    auto_s = time.perf_counter() - started
+    started = time.perf_counter()
+    flow = solve_flow(problem, SolveOptions(), method="min_cost_flow")
+    flow_s = time.perf_counter() - started
+    assert auto.objective == flow.objective, (auto.objective, flow.objective)
+    return {
+        "edges": problem.n_edges,
+        "method": auto.stats["method"],
+        "status": auto.status,
+        "objective": auto.objective,
+        "wall_s": auto_s,
+        "min_cost_flow_s": flow_s,
+    }
+
+
+def one_to_one_dense(seed: int) -> dict[str, Any]:
+    """Complete 2,000 × 2,000 assignment (4 M edges): `auto` against the min-cost flow."""
+    return _one_to_one(one_to_one_problem(2_000, 2_000, 2_000, seed))
+
+
+def one_to_one_sparse(seed: int) -> dict[str, Any]:
+    """2,000 × 2,000 with 200 random edges per supplier (400,000 edges, a tenth)."""
+    return _one_to_one(one_to_one_problem(2_000, 2_000, 200, seed))
+
+
+def one_to_one_sparse_large(seed: int) -> dict[str, Any]:
+    """5,000 × 5,000 with 200 random edges per supplier (1 M edges, 4 %)."""
+    return _one_to_one(one_to_one_problem(5_000, 5_000, 200, seed))
+
+
+def one_to_one_very_sparse(seed: int) -> dict[str, Any]:
+    """100,000 × 100,000 with 10 random edges per supplier: the flow stays."""
+    return _one_to_one(one_to_one_problem(100_000, 100_000, 10, seed))
+
+
 CASES: dict[str, Case] = {
     "flow_from_arrays": flow_from_arrays,
     "flow_ortools_alone": flow_ortools_alone,
@@ -186,6 +228,10 @@ CASES: dict[str, Case] = {
     "general_highs": general_highs,
     "general_greedy": general_greedy,
     "grouped_decompose": grouped_decompose,
+    "one_to_one_dense": one_to_one_dense,
+    "one_to_one_sparse": one_to_one_sparse,
+    "one_to_one_sparse_large": one_to_one_sparse_large,
+    "one_to_one_very_sparse": one_to_one_very_sparse,
 }
 
 TARGETS_S = {"flow_from_arrays": 20.0, "cli_json": 4.0, "general_cpsat": 10.0}

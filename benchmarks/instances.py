@@ -118,3 +118,29 @@ def _fellow_groups(
         demand[group] = demand[group[0]]
         start += len(group)
     return groups
+
+
+def one_to_one_problem(suppliers: int, demands: int, edges_per_supplier: int, seed: int) -> Problem:
+    """Every capacity, slot and load 1: an assignment problem, complete when
+    `edges_per_supplier` equals `demands`; weights with two decimals, a fifth of the
+    demands with a deep-poverty slot value of 500."""
+    rng = np.random.default_rng(seed)
+    k = edges_per_supplier
+    if k >= demands:
+        demand = np.tile(np.arange(demands), suppliers)
+    elif suppliers * demands <= 50_000_000:
+        demand = np.argsort(rng.random((suppliers, demands)), axis=1)[:, :k].ravel()
+    else:  # distinct demands per supplier: fixed strides from a random start
+        start = rng.integers(0, demands, size=suppliers)
+        demand = ((start[:, None] + (demands // (k + 1)) * np.arange(k)) % demands).ravel()
+    deep = rng.random(demands) < 0.2
+    return Problem.from_arrays(
+        supplier_ids=[f"S{i}" for i in range(suppliers)],
+        capacity=np.ones(suppliers, dtype=np.int64),
+        demand_ids=[f"D{i}" for i in range(demands)],
+        slots=np.ones(demands, dtype=np.int64),
+        edge_supplier=np.repeat(np.arange(suppliers), min(k, demands)),
+        edge_demand=demand,
+        weight=np.round(rng.uniform(0, 100, len(demand)), 2),
+        slot_values=[[500.0] if d else [] for d in deep],
+    )

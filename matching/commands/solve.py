@@ -161,6 +161,8 @@ def format_summary(problem: Problem, result: Result, read_seconds: float) -> str
         return "\n".join(lines)
     lines += [
         f"objective {result.objective:.6g}   bound {result.bound:.6g}   gap {result.gap:.3%}",
+        f"edges     {result.edge_objective:.6g} of it from edge weights and bonus; "
+        f"gap on that part {result.edge_gap:.3%}",
         f"assigned  {len(assignments)} pairs; {filled} of {problem.n_demands} demands served",
         f"time      read {read_seconds:.3f}s, "
         + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()),

@@ -1,7 +1,8 @@
 """The assignment engine: `Problem` in, `Result` out.
 
-Imports only numpy, orjson, OR-Tools and `matching.errors`: nothing of the domain, the
-data layer or the models (an import-linter contract keeps it so).
+Imports only numpy, orjson, OR-Tools, HiGHS (`highspy`, in the portfolio's worker) and
+`matching.errors` (and, in one module, scipy's exact assignment routines): nothing of the
+domain, the data layer or the models (an import-linter contract keeps it so).
 """
 
 from matching.engine.problem import Problem

@@ -308,6 +308,10 @@ def solution_document(result: Result, problem: Problem, *, timings: bool = False
         "objective": _finite_or_none(result.objective),
         "bound": _finite_or_none(result.bound),
         "gap": _finite_or_none(result.gap),
+        # The objective less its slot values, and the gap relative to that part: what the
+        # choice among edges still leaves open when slot values dominate the objective.
+        "edge_objective": _finite_or_none(result.edge_objective),
+        "edge_gap": _finite_or_none(result.edge_gap),
         "solver": result.solver,
         # null: the solver finished; "work_limit": its counted work ran out (reproducible);
         # "time_limit": the wall-clock safety stop fired (may differ from run to run).

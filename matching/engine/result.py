@@ -34,6 +34,13 @@ class Result:
     work budget stopped it (the same problem and options give the same result anywhere)
     and `"time_limit"` when the wall-clock safety stop fired first (the result may then
     differ between runs; `reproducible` is False).
+
+    `slot_objective` is the part of `objective` that comes from slot values (set by
+    `matching.solve`); the rest, `edge_objective`, is what the edges' weights and the
+    stability bonus give. When slot values dominate (every job must be placed, or
+    deep-poverty tiers) the whole-objective `gap` reads tiny even when the choice among
+    edges is far from proven; `edge_gap` is the same absolute gap relative to
+    `edge_objective` instead: `(bound - objective) / max(1, |edge_objective|)`.
     """
 
     status: Status
@@ -45,6 +52,7 @@ class Result:
     timings: Mapping[str, float] = field(default_factory=dict)
     stats: Mapping[str, Any] = field(default_factory=dict)
     stopped_by: StopReason | None = None
+    slot_objective: float = 0.0
 
     @property
     def reproducible(self) -> bool:
@@ -56,6 +64,18 @@ class Result:
         if self.status == "infeasible":
             return math.inf
         return max(0.0, self.bound - self.objective) / max(1.0, abs(self.objective))
+
+    @property
+    def edge_objective(self) -> float:
+        """The objective less its slot values: edge weights plus stability bonus."""
+        return self.objective - self.slot_objective
+
+    @property
+    def edge_gap(self) -> float:
+        """The absolute gap relative to the edge part of the objective (see the class)."""
+        if self.status == "infeasible":
+            return math.inf
+        return max(0.0, self.bound - self.objective) / max(1.0, abs(self.edge_objective))
 
     def assignments(self, problem: Problem) -> list[tuple[str, str]]:
         """The chosen edges as (supplier id, demand id) pairs, in edge order."""
@@ -87,13 +107,18 @@ def demand_counts(problem: Problem, chosen: npt.NDArray[np.int64]) -> npt.NDArra
 
 def objective_value(problem: Problem, chosen: npt.NDArray[np.int64]) -> float:
     """The objective of a set of edges, summed exactly (math.fsum) from the original values."""
+    return math.fsum(problem.edge_value[chosen].tolist()) + slot_objective_value(problem, chosen)
+
+
+def slot_objective_value(problem: Problem, chosen: npt.NDArray[np.int64]) -> float:
+    """The slot values a set of edges earns, summed exactly."""
     counts = demand_counts(problem, chosen)
     lengths = np.diff(problem.slot_value_offsets)
     starts = problem.slot_value_offsets[:-1]
     used = starts + np.minimum(counts, lengths)
     # The slot values earned, term by term (not a prefix-sum difference), for an exact sum.
     slot_terms = problem.slot_value_flat[_ranges(starts, used)]
-    return math.fsum(problem.edge_value[chosen].tolist()) + math.fsum(slot_terms.tolist())
+    return math.fsum(slot_terms.tolist())
 
 
 def _ranges(starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -90,4 +90,5 @@ def _combined(results: list[Result], chosen: IntArray) -> Result:
         reason="; ".join(reasons) or None,
         timings=timings,
         stopped_by=first_stop(*(r.stopped_by for r in results)),
+        slot_objective=math.fsum(r.slot_objective for r in results),
     )

@@ -29,6 +29,9 @@ class SolveRecord:
 
     `objective` and `bound` are None when they do not exist (infeasible; no bound from
     `greedy`); `proven` is True when the plan is proven optimal (status `optimal`).
+    `edge_objective` is the objective less its slot values and `edge_gap` the gap relative
+    to it (see `matching.engine.result.Result.edge_gap`): the gap on what the solver can
+    still change, when slot values make the whole-objective gap read tiny.
     """
 
     name: str
@@ -42,6 +45,8 @@ class SolveRecord:
     # None: the solver finished; "work_limit": counted work ran out (reproducible);
     # "time_limit": the wall-clock safety stop fired (the plan may differ between runs).
     stopped_by: str | None = None
+    edge_objective: float | None = None
+    edge_gap: float | None = None
 
     @classmethod
     def of(cls, name: str, result: Result) -> SolveRecord:
@@ -55,6 +60,8 @@ class SolveRecord:
             proven=result.status == "optimal",
             reason=result.reason,
             stopped_by=result.stopped_by,
+            edge_objective=_finite(result.edge_objective),
+            edge_gap=_finite(result.edge_gap),
         )
 
 

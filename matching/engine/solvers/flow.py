@@ -10,6 +10,11 @@ rather than one source with a bypass arc: OR-Tools solves this form about 13% fa
 on the 10-million-edge benchmark.) Fixed edges are taken up front; they use a demand's
 first slot values, which the objective allows because only the number of suppliers at a
 demand counts.
+
+One-to-one problems (capacities and slot counts at most 1) are assignment problems: the
+same network, for which scipy's dense or sparse assignment routine is faster on some
+shapes (`matching.engine.solvers.assignment`). The flow picks the fastest exact method
+for the shape and names it in `stats["method"]`; every method reaches the same optimum.
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ from ortools.graph.python import min_cost_flow
 from matching.control import report
 from matching.engine.problem import Problem
 from matching.engine.result import OPTIMALITY_TOLERANCE, Result, Status, infeasible, objective_value
+from matching.engine.solvers.assignment import (
+    Assignment,
+    Method,
+    choose_method,
+    is_one_to_one,
+    solve_assignment,
+)
 from matching.engine.solvers.base import SolveOptions
 from matching.engine.solvers.presolve import fixed_conflict, useful_free_edges
 from matching.engine.solvers.scaling import Scaling, choose_scaling
@@ -34,20 +46,53 @@ IntArray = npt.NDArray[np.int64]
 _INT_RANGE = 2.0**60
 
 
-def solve_flow(problem: Problem, options: SolveOptions) -> Result:
-    """Exact optimum by min-cost flow; refuses problems with groups or loads above 1."""
+def solve_flow(problem: Problem, options: SolveOptions, method: Method | None = None) -> Result:
+    """Exact optimum by min-cost flow, or by an assignment routine on one-to-one problems.
+
+    Refuses problems with groups or loads above 1. `method` forces one (tests and
+    benchmarks); None picks the fastest for the shape.
+    """
     del options  # the flow needs no time limit or seed: it is exact and deterministic
     assert not problem.has_groups and problem.has_unit_loads, "checked by choose_solver"
     started = time.perf_counter()
     conflict = fixed_conflict(problem)
     if conflict:
         return infeasible("flow", conflict)
+    if is_one_to_one(problem):
+        assignment = Assignment.of(problem, _free_one_to_one_edges(problem))
+        method = method or choose_method(assignment)
+        if method != "min_cost_flow":
+            return _solve_as_assignment(problem, assignment, method, started)
+    elif method not in (None, "min_cost_flow"):
+        raise ValueError(f"{method} applies only to one-to-one problems")
     network = _Network(problem)
     built = time.perf_counter()
     chosen = network.solve()
     solved = time.perf_counter()
+    return _result(
+        problem,
+        chosen,
+        network.scaling.error_bound(network.max_terms),
+        {"build": built - started, "solve": solved - built},
+        {
+            "method": "min_cost_flow",
+            "arcs": network.n_arcs,
+            "candidate_edges": len(network.edges),
+            "scale": network.scaling.factor,
+            "exact_scale": network.scaling.exact,
+        },
+    )
+
+
+def _result(
+    problem: Problem,
+    chosen: IntArray,
+    rounding: float,
+    timings: dict[str, float],
+    stats: dict[str, object],
+) -> Result:
     objective = objective_value(problem, chosen)
-    bound = objective + network.scaling.error_bound(network.max_terms)
+    bound = objective + rounding
     status: Status = (
         "optimal"
         if bound - objective <= OPTIMALITY_TOLERANCE * max(1.0, abs(objective))
@@ -59,12 +104,46 @@ def solve_flow(problem: Problem, options: SolveOptions) -> Result:
         bound=bound,
         chosen=chosen,
         solver="flow",
-        timings={"build": built - started, "solve": solved - built},
-        stats={
-            "arcs": network.n_arcs,
-            "candidate_edges": len(network.edges),
-            "scale": network.scaling.factor,
-            "exact_scale": network.scaling.exact,
+        timings=timings,
+        stats=stats,
+    )
+
+
+def _free_one_to_one_edges(problem: Problem) -> IntArray:
+    """Useful edges whose supplier and demand no fixed edge has taken."""
+    fixed = np.flatnonzero(problem.fixed)
+    supplier_free = problem.capacity > 0
+    supplier_free[problem.edge_supplier[fixed]] = False
+    demand_free = problem.slots > 0
+    demand_free[problem.edge_demand[fixed]] = False
+    keep = (
+        useful_free_edges(problem)
+        & ~problem.fixed
+        & supplier_free[problem.edge_supplier]
+        & demand_free[problem.edge_demand]
+    )
+    return np.flatnonzero(keep)
+
+
+def _solve_as_assignment(
+    problem: Problem, assignment: Assignment, method: Method, started: float
+) -> Result:
+    built = time.perf_counter()
+    report("flow: solving")
+    matched, scaling = solve_assignment(assignment, method)
+    report("flow: solved")
+    solved = time.perf_counter()
+    chosen = np.sort(np.concatenate((np.flatnonzero(problem.fixed), matched)))
+    return _result(
+        problem,
+        chosen,
+        scaling.error_bound(assignment.max_terms),
+        {"build": built - started, "solve": solved - built},
+        {
+            "method": method,
+            "candidate_edges": len(assignment.edges),
+            "scale": scaling.factor,
+            "exact_scale": scaling.exact,
         },
     )
 
