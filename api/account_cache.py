@@ -28,7 +28,8 @@ def _read_principal(sessions: sessionmaker[Session], user_id: int) -> Principal 
 
 @dataclass
 class AccountCache:
-    """Open accounts' principals by user id, each kept for `seconds` (event loop only)."""
+    """Open accounts' principals by user id, each kept for `seconds` (read and filled on the
+    event loop; `forget` may be called from a route's thread)."""
 
     sessions: sessionmaker[Session]
     seconds: float
@@ -53,6 +54,8 @@ class AccountCache:
 
     def _drop_stale(self, now: float) -> None:
         # Bounded by the accounts active within `seconds`; swept on each miss.
-        stale = [key for key, (read, _p) in self._entries.items() if now - read >= self.seconds]
+        # A copy: `forget` may run in a route's thread meanwhile.
+        entries = list(self._entries.items())
+        stale = [key for key, (read, _p) in entries if now - read >= self.seconds]
         for key in stale:
-            del self._entries[key]
+            self._entries.pop(key, None)
