@@ -40,7 +40,7 @@ from matching.evaluation.labour_truth import TruthGrid
 from matching.labour.baselines import BASELINES, run_baseline
 from matching.labour.config import LabourConfig
 from matching.labour.eligible import eligible_blocks
-from matching.labour.match import placement_problem
+from matching.labour.match import engine_pairs, groups_of, placement_problem
 from matching.labour.model import train_retention
 from matching.labour.pricing import price
 from matching.labour.rules import acceptable_cities, pre_score, wage_term
@@ -160,10 +160,19 @@ def observable_bound(dataset: Dataset, force: Workforce, config: LabourConfig) -
     """
     truth = TruthGrid(dataset, force, None, worker_effect_known=False)
     market = price(force, config, truth, relax_groups=False)
-    columns = market.columns
-    problem = placement_problem(force, columns.worker, columns.posting, columns.weight)
-    chosen = solve(problem, solver="flow").chosen
-    return _plan(force, "observable_bound", columns.worker[chosen], columns.posting[chosen])
+    # The engine's pairs, group options with every member, as Bangfu's own solve has them.
+    worker, posting = engine_pairs(market, config.engine_slack)
+    problem = placement_problem(
+        force, worker, posting, truth.aligned(worker, posting), groups_of(force, worker)
+    )
+    chosen = solve(
+        problem,
+        solver=config.solver,
+        work_limit=config.work_limit,
+        time_limit=config.time_limit,
+        seed=config.seed,
+    ).chosen
+    return _plan(force, "observable_bound", worker[chosen], posting[chosen])
 
 
 def labour_outcomes(dataset: Dataset, reference: Reference, plan: LabourPlan) -> LabourOutcome:

@@ -110,6 +110,16 @@ class TruthGrid:
             probability *= self.priority[rows][:, None]
         return probability
 
+    def aligned(self, rows: IntArray, posts: IntArray) -> FloatArray:
+        """`grid` of aligned pairs (rows[i], posts[i]): one grid column per posting."""
+        weight = np.zeros(rows.size, dtype=np.float64)
+        order = np.argsort(posts, kind="stable")
+        starts = np.flatnonzero(np.r_[True, posts[order][1:] != posts[order][:-1]])
+        for first, last in zip(starts, np.r_[starts[1:], order.size], strict=True):
+            at = order[first:last]
+            weight[at] = self.grid(rows[at], posts[at[:1]])[:, 0]
+        return weight
+
     def check_against_truth(self, rows: IntArray, posts: IntArray) -> None:
         """The grid on pairs (rows[i], posts[i]) equals the official truth function."""
         if rows.size == 0:

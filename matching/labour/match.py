@@ -50,11 +50,12 @@ class LabourRun:
         return (self.pricing.full_bound - objective) / max(1.0, abs(objective))
 
 
-def engine_edges(scorer: Scorer, market: PricedMarket) -> LabourEdges:
-    """The pairs the integer solve needs (see `PricedMarket.engine_columns`), with every
-    member's edge of the group options among them."""
+def engine_pairs(market: PricedMarket, slack: float) -> tuple[IntArray, IntArray]:
+    """The (worker, posting) pairs the integer solve needs (see
+    `PricedMarket.engine_columns`), with every member's pair of the group options among
+    them, sorted by worker then posting."""
     columns, groups, options = market.columns, market.groups, market.options
-    pairs, chosen_options = market.engine_columns(scorer.config.engine_slack)
+    pairs, chosen_options = market.engine_columns(slack)
     worker = [columns.worker[pairs]]
     posting = [columns.posting[pairs]]
     for g, j in zip(
@@ -65,18 +66,30 @@ def engine_edges(scorer: Scorer, market: PricedMarket) -> LabourEdges:
         posting.append(np.full(members.size, j, dtype=np.int64))
     w, p = np.concatenate(worker), np.concatenate(posting)
     order = np.lexsort((p, w))
-    return scorer.edges(w[order], p[order])
+    return w[order], p[order]
+
+
+def engine_edges(scorer: Scorer, market: PricedMarket) -> LabourEdges:
+    """The engine's pairs with every term of their weights."""
+    return scorer.edges(*engine_pairs(market, scorer.config.engine_slack))
 
 
 def build_problem(force: Workforce, edges: LabourEdges) -> Problem:
     """Workers (capacity 1) to postings (positions as slots); groups together or not at all."""
+    return placement_problem(
+        force, edges.worker, edges.posting, edges.weight, groups_of(force, edges.worker)
+    )
+
+
+def groups_of(force: Workforce, worker: IntArray) -> dict[str, list[int]]:
+    """The engine's groups: the members among `worker` of each group, by group name."""
     groups: dict[str, list[int]] = {}
     names = force.group_names
-    for worker in np.unique(edges.worker).tolist():
-        group = int(force.group_of_worker[worker])
+    for member in np.unique(worker).tolist():
+        group = int(force.group_of_worker[member])
         if group >= 0:
-            groups.setdefault(names[group], []).append(worker)
-    return placement_problem(force, edges.worker, edges.posting, edges.weight, groups)
+            groups.setdefault(names[group], []).append(member)
+    return groups
 
 
 def placement_problem(

@@ -47,7 +47,8 @@ BoolArray = npt.NDArray[np.bool_]
 # rounding (under 2e-7 for weights below 3) stays well inside it, and the relaxation's
 # flow works in integers of 1e-7.
 TOLERANCE = 1e-6
-# What float32 rounding can hide of a weight; added to each stored weight in the bound.
+# What float32 rounding can hide of a weight; added to each stored weight in the bound
+# (at least; more when weights or duals are large, see `_rounding_margin`).
 ROUNDING_MARGIN = 1e-6
 # After each LP, pairs without flow whose reduced cost is below −PRUNE_SLACK leave the
 # restricted problem (at least the engine's slack is always kept).
@@ -79,10 +80,19 @@ class Columns:
     posting: IntArray
     weight: FloatArray
 
-    def add(self, worker: IntArray, posting: IntArray, weight: FloatArray) -> None:
-        self.worker = np.concatenate((self.worker, worker))
-        self.posting = np.concatenate((self.posting, posting))
-        self.weight = np.concatenate((self.weight, weight))
+    def add(self, worker: IntArray, posting: IntArray, weight: FloatArray) -> int:
+        """Add the pairs not already present; returns how many were added. Float32 rounding
+        can show a present pair with a reduced cost just above the tolerance when weights
+        are large (a high priority bonus): it must not enter a second time."""
+        new = ~np.isin(_pair_keys(worker, posting), _pair_keys(self.worker, self.posting))
+        self.worker = np.concatenate((self.worker, worker[new]))
+        self.posting = np.concatenate((self.posting, posting[new]))
+        self.weight = np.concatenate((self.weight, weight[new]))
+        return int(new.sum())
+
+
+def _pair_keys(worker: IntArray, posting: IntArray) -> IntArray:
+    return np.asarray((worker.astype(np.int64) << 32) | posting.astype(np.int64))
 
 
 @dataclass
@@ -479,8 +489,7 @@ def _price_pairs(
     if not found:
         return 0, best
     worker, posting, weight = _joined(found)
-    columns.add(worker, posting, weight)
-    return int(worker.size), best
+    return columns.add(worker, posting, weight), best
 
 
 def _price_groups(groups: GroupColumns, duals: AssignmentDuals, k: int) -> int:
@@ -507,7 +516,17 @@ def _full_bound(
     """An upper bound over every eligible pair: the dual value with these posting duals and
     the least worker and group duals that cover every pair."""
     v = duals.demand
-    u = np.where(np.isfinite(best), np.maximum(best + ROUNDING_MARGIN, 0.0), 0.0)
+    margin = _rounding_margin(best, v)
+    u = np.where(np.isfinite(best), np.maximum(best + margin, 0.0), 0.0)
     u_g = np.zeros(groups.size.size)
     np.maximum.at(u_g, groups.group, groups.weight - groups.size[groups.group] * v[groups.posting])
     return float(u.sum() + u_g.sum() + np.dot(positions.astype(np.float64), v))
+
+
+def _rounding_margin(best: FloatArray, demand_duals: FloatArray) -> float:
+    """An upper bound on the float32 error of a pair's `w − v`: the stored weight, the
+    cast dual and their difference each round to half an ulp of their magnitude."""
+    finite = best[np.isfinite(best)]
+    dual = float(np.abs(demand_duals).max(initial=0.0))
+    scale = float(np.abs(finite).max(initial=0.0)) + 2.0 * dual
+    return max(ROUNDING_MARGIN, 2.0 * float(np.finfo(np.float32).eps) * scale)

@@ -125,3 +125,27 @@ def test_outcome_as_dict_has_plain_numbers(field: str) -> None:
     data, reference = _data()
     figures = labour_outcomes(data, reference, _plans(0)["hand_dispatch"]).as_dict()
     assert isinstance(figures[field], int | float)
+
+
+def test_observable_bound_places_groups_whole() -> None:
+    """The observable bound keeps groups whole — it places groups that can go together,
+    not only workers without a group."""
+    data, reference = _data()
+    force, _ = workforces(data, reference)
+    plan = _plans(0)["observable_bound"]
+    ids = force.workers["worker_id"].to_numpy()
+    in_group = set(ids[force.group_of_worker >= 0].tolist())
+    outcome = labour_outcomes(data, reference, plan)
+    assert in_group & set(plan.worker_id)
+    assert outcome.groups_whole > 0 and outcome.groups_split == 0
+
+
+def test_aligned_truth_equals_the_grid() -> None:
+    data, reference = _data()
+    force, _ = workforces(data, reference)
+    worker, posting = eligible_pairs(force, LabourConfig())
+    pick = np.random.default_rng(1).choice(worker.size, size=min(60, worker.size), replace=False)
+    truth = TruthGrid(data, force)
+    aligned = truth.aligned(worker[pick], posting[pick])
+    one_by_one = [truth.grid(worker[i : i + 1], posting[i : i + 1])[0, 0] for i in pick]
+    assert aligned == pytest.approx(one_by_one)

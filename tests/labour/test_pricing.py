@@ -12,6 +12,7 @@ from matching.engine.solvers import solve
 from matching.labour import LabourConfig, match_labour
 from matching.labour.eligible import eligible_pairs
 from matching.labour.match import run_labour
+from matching.labour.pricing import Columns
 from matching.labour.tables import Workforce
 from matching.labour.weights import Scorer
 
@@ -126,3 +127,14 @@ def test_summary_reports_the_pricing() -> None:
     assert summary["full_set_bound_proven"] is True
     assert summary["gap_to_full_bound"] <= 1e-4
     assert isinstance(pd.Series(summary["rounds_detail"]).size, int)
+
+
+def test_a_pair_already_in_the_restricted_problem_does_not_enter_again() -> None:
+    """Float32 rounding can show a present pair as attractive when weights are large (seen
+    with a registered-poor bonus of 20 on a county set): it must not enter twice."""
+    columns = Columns(np.array([0, 1]), np.array([3, 4]), np.array([0.5, 0.7]))
+    added = columns.add(np.array([1, 1, 2]), np.array([4, 5, 4]), np.array([0.7, 0.2, 0.9]))
+    assert added == 2
+    assert list(zip(columns.worker.tolist(), columns.posting.tolist(), strict=True)) == [
+        (0, 3), (1, 4), (1, 5), (2, 4)
+    ]  # fmt: skip
