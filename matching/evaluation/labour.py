@@ -15,6 +15,10 @@ model (`matching.synth.truth`), never with the learned one:
 - `observable_bound`: the best plan of a perfect model of everything but the person —
   the truth's formula and employers' hidden effects known, each worker's own hidden effect
   integrated out, groups whole. What separates it from `upper_bound` no model can learn.
+- `poor_ceiling`: the most truly retained registered-poor workers any plan can keep under
+  the rules with groups whole: the truth known exactly (every hidden effect), the
+  registered poor weighted 21 to 1, so the plan takes a registered-poor worker over
+  anyone else wherever the rules let it.
 
 Blocking pairs use one pair set and one preference rule for every policy: the pair set
 is every eligible pair; a worker prefers a posting by their own stated wishes and wage
@@ -61,7 +65,11 @@ LABOUR_POLICIES = (
     "upper_bound",
     "upper_bound_priority",
     "observable_bound",
+    "poor_ceiling",
 )
+# The poor ceiling's weight: 1 + this for a registered-poor worker, 1 for anyone else.
+# A placement is worth at most 1, so one registered-poor worker outweighs any 20 others.
+POOR_FIRST_BONUS = 20.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,7 @@ def labour_plans(
     plans["upper_bound"] = upper_bound(dataset, force, config, weighted=False)
     plans["upper_bound_priority"] = upper_bound(dataset, force, config, weighted=True)
     plans["observable_bound"] = observable_bound(dataset, force, config)
+    plans["poor_ceiling"] = poor_ceiling(dataset, force, config)
     return plans
 
 
@@ -159,8 +168,24 @@ def observable_bound(dataset: Dataset, force: Workforce, config: LabourConfig) -
     knows every worker's hidden effect, is out of any model's reach.
     """
     truth = TruthGrid(dataset, force, None, worker_effect_known=False)
+    return _plan_whole_groups(force, config, truth, "observable_bound")
+
+
+def poor_ceiling(dataset: Dataset, force: Workforce, config: LabourConfig) -> LabourPlan:
+    """The plan that keeps the most registered-poor workers in work, knowing the truth
+    exactly, groups whole: how far any priority weight could push that figure."""
+    poor = force.workers["registered_poor"].to_numpy(np.float64)
+    truth = TruthGrid(dataset, force, 1.0 + POOR_FIRST_BONUS * poor)
+    return _plan_whole_groups(force, config, truth, "poor_ceiling")
+
+
+def _plan_whole_groups(
+    force: Workforce, config: LabourConfig, truth: TruthGrid, policy: str
+) -> LabourPlan:
+    """The engine's best plan for `truth`'s weights over every eligible pair, groups whole:
+    priced like Bangfu's match and solved on the same pairs (group options with every
+    member)."""
     market = price(force, config, truth, relax_groups=False)
-    # The engine's pairs, group options with every member, as Bangfu's own solve has them.
     worker, posting = engine_pairs(market, config.engine_slack)
     problem = placement_problem(
         force, worker, posting, truth.aligned(worker, posting), groups_of(force, worker)
@@ -172,7 +197,7 @@ def observable_bound(dataset: Dataset, force: Workforce, config: LabourConfig) -
         time_limit=config.time_limit,
         seed=config.seed,
     ).chosen
-    return _plan(force, "observable_bound", worker[chosen], posting[chosen])
+    return _plan(force, policy, worker[chosen], posting[chosen])
 
 
 def labour_outcomes(dataset: Dataset, reference: Reference, plan: LabourPlan) -> LabourOutcome:

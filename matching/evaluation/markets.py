@@ -59,7 +59,8 @@ LABOUR = Market(
     baselines=("hand_dispatch", "greedy_wage", "first_come"),
     upper_bound="upper_bound",
     headline=("retained", "poor_retained", "placed"),
-    yardsticks=("observable_bound",),
+    yardsticks=("observable_bound", "poor_ceiling"),
+    ceilings=("upper_bound", "observable_bound", "poor_ceiling"),
 )
 
 MARKETS: dict[str, Market] = {"experts": EXPERTS, "labour": LABOUR}

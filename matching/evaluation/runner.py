@@ -39,6 +39,9 @@ class Market:
     headline: tuple[str, ...]
     # further references Bangfu is compared with (e.g. the bound no learned model can pass)
     yardsticks: tuple[str, ...] = ()
+    # references measured against the best baseline: what the best plans under the rules
+    # reach, so a target ratio can be checked against what is reachable at all
+    ceilings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,4 +92,8 @@ def _ratios(sets: Sequence[SetOutcomes], market: Market, seed: int) -> tuple[Rat
         found.extend(ratio(sets, metric, "bangfu", b, seed=seed) for b in market.baselines)
         found.append(ratio(sets, metric, "bangfu", market.upper_bound, seed=seed))
         found.extend(ratio(sets, metric, "bangfu", y, seed=seed) for y in market.yardsticks)
+        found.extend(
+            against_best_baseline(sets, metric, market.baselines, policy=c, seed=seed)
+            for c in market.ceilings
+        )
     return tuple(found)

@@ -12,6 +12,7 @@ from matching.data.dataset import Dataset
 from matching.data.reference import Reference, load_reference
 from matching.evaluation.labour import (
     LABOUR_POLICIES,
+    POOR_FIRST_BONUS,
     LabourPlan,
     labour_outcomes,
     labour_plans,
@@ -149,3 +150,19 @@ def test_aligned_truth_equals_the_grid() -> None:
     aligned = truth.aligned(worker[pick], posting[pick])
     one_by_one = [truth.grid(worker[i : i + 1], posting[i : i + 1])[0, 0] for i in pick]
     assert aligned == pytest.approx(one_by_one)
+
+
+def test_poor_ceiling_is_the_best_poor_first_plan_among_whole_group_policies() -> None:
+    """Under its own objective (a registered-poor worker kept weighs 1 + POOR_FIRST_BONUS,
+    anyone else 1, measured with the truth) no policy that keeps groups whole does better."""
+    data, reference = _data()
+    plans = _plans(0)
+
+    def poor_first(name: str) -> float:
+        o = labour_outcomes(data, reference, plans[name])
+        return POOR_FIRST_BONUS * o.poor_retained + o.retained
+
+    ceiling = poor_first("poor_ceiling")
+    for name in plans:
+        if not name.startswith("upper_bound"):
+            assert poor_first(name) <= ceiling * (1 + 1e-4), name
