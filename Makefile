@@ -45,8 +45,10 @@ browser:
 	  fi; \
 	fi
 
+# Two test processes, one per core of the CI machine (pytest-xdist); each builds its own
+# template databases, named by process id, so they never share one.
 unit: $(STAMP) browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test: lint typecheck unit
 

@@ -14,7 +14,7 @@ from matching.evaluation.runner import MarketEvaluation
 
 
 def write_plots(evaluation: MarketEvaluation, headline: tuple[str, ...], out: Path) -> list[Path]:
-    """One bar chart per headline metric and one chart of Bangfu's ratios; returns paths."""
+    """One bar chart per headline metric and one chart of the ratios; returns paths."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -47,7 +47,12 @@ def _ratio_chart(evaluation: MarketEvaluation, out: Path) -> Path:
     import matplotlib.pyplot as plt
 
     ratios = evaluation.ratios
-    labels = [f"{r.metric}\nvs {r.against}" for r in ratios]
+    labels = [
+        f"{r.metric}\nvs {r.against}"
+        if r.policy == "bangfu"
+        else f"{r.metric}: {r.policy}\nvs {r.against}"
+        for r in ratios
+    ]
     mean = np.array([r.mean for r in ratios])
     low = np.array([r.low if r.low is not None else r.mean for r in ratios])
     high = np.array([r.high if r.high is not None else r.mean for r in ratios])

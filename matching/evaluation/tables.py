@@ -9,7 +9,8 @@ from matching.evaluation.runner import MarketEvaluation
 
 
 def markdown(evaluation: MarketEvaluation, headline: Sequence[str]) -> str:
-    """Per headline metric a table of data sets × policies, then Bangfu's ratios."""
+    """Per headline metric a table of data sets × policies, then the ratios: Bangfu against
+    each other policy, and the upper bounds against the best baseline."""
     parts = [f"## {evaluation.market}\n"]
     policies = list(evaluation.sets[0].policies)
     for metric in headline:
@@ -19,9 +20,9 @@ def markdown(evaluation: MarketEvaluation, headline: Sequence[str]) -> str:
         for s in evaluation.sets:
             parts.append(_row([s.name, *(_number(s.policies[p][metric]) for p in policies)]))
         parts.append("")
-    parts.append("### Bangfu against the others (mean over data sets, 95 % bootstrap interval)\n")
-    parts.append(_row(["metric", "against", "ratio", "interval", "per data set"]))
-    parts.append(_row(["---"] * 5))
+    parts.append("### Ratios (mean over data sets, 95 % bootstrap interval)\n")
+    parts.append(_row(["metric", "policy", "against", "ratio", "interval", "per data set"]))
+    parts.append(_row(["---"] * 6))
     parts.extend(_ratio_row(r) for r in evaluation.ratios)
     return "\n".join(parts) + "\n"
 
@@ -29,7 +30,7 @@ def markdown(evaluation: MarketEvaluation, headline: Sequence[str]) -> str:
 def _ratio_row(r: Ratio) -> str:
     interval = "—" if r.low is None or r.high is None else f"[{r.low:.3f}, {r.high:.3f}]"
     per_set = ", ".join(f"{v:.3f}" for v in r.per_set)
-    return _row([r.metric, r.against, f"{r.mean:.3f}", interval, per_set])
+    return _row([r.metric, r.policy, r.against, f"{r.mean:.3f}", interval, per_set])
 
 
 def _row(cells: Sequence[str]) -> str:

@@ -54,6 +54,20 @@ def test_ratios_against_best_baseline_each_baseline_and_the_bound(
     assert set(by_against) == {"best_baseline", "hand", "wage", "upper_bound"}
 
 
+def test_ceilings_are_measured_against_the_best_baseline(
+    toy_sets: list[tuple[str, Dataset]],
+) -> None:
+    """A ceiling says how far any plan gets past the best baseline: the bound keeps
+    n / 0.6 n = 1.667 × the hand rule in every set; the table names the policy."""
+    market = Market("toy", _toy_measure, ("hand", "wage"), "upper_bound", ("kept",),
+                    ceilings=("upper_bound",))  # fmt: skip
+    (result,) = evaluate(toy_sets, load_reference(), [market], seed=0)
+    (ceiling,) = [r for r in result.ratios if r.policy == "upper_bound"]
+    assert ceiling.against == "best_baseline"
+    assert ceiling.per_set == pytest.approx((1 / 0.6, 1 / 0.6))
+    assert "| kept | upper_bound | best_baseline | 1.667 |" in markdown(result, ("kept",))
+
+
 def test_tables_and_plots_are_written(toy_sets: list[tuple[str, Dataset]], tmp_path: Path) -> None:
     """The Markdown names every policy and data set; the plots are non-empty PNG files."""
     (result,) = evaluate(toy_sets, load_reference(), [TOY], seed=0)
