@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from api.common import Limit, Offset, Page, RowId, Sort
 from api.deps import PrincipalDep, SessionDep
-from api.match_runs import decisions, service
+from api.match_runs import decisions, review, service
 from api.match_runs.publish import publish_run
 from api.match_runs.schemas import (
     AssignmentOut,
@@ -18,6 +18,8 @@ from api.match_runs.schemas import (
     RunAccepted,
     RunCreate,
     RunOut,
+    UncoveredNeedOut,
+    UncoveredOut,
 )
 from api.policy import check_run_scope
 
@@ -95,6 +97,32 @@ def list_assignments(
     )
     items = [service.assignment_out(r) for r in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/match-runs/{run_id}/uncovered", response_model=UncoveredOut)
+def list_uncovered(
+    run_id: RowId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    deep_poverty: bool = False,
+) -> UncoveredOut:
+    """The needs of the caller's scope an experts run left without an expert, each with the
+    matcher's reason (`deep_poverty=true`: deep-poverty villages only)."""
+    run = service.get_run(session, principal, run_id)
+    found = review.uncovered_needs(session, principal, run, deep_poverty_only=deep_poverty)
+    items = [
+        UncoveredNeedOut(
+            need_id=u.need.need_id,
+            village_id=u.village.village_id,
+            village_name_zh=u.village.name_zh,
+            county_code=u.village.county_code,
+            deep_poverty=u.village.deep_poverty,
+            urgency=u.need.urgency,
+            explanation=u.explanation,
+        )
+        for u in found.needs
+    ]
+    return UncoveredOut(run_id=run.id, recorded=found.recorded, items=items)
 
 
 @router.post("/match-runs/{run_id}/publish", response_model=PublishOut)

@@ -107,6 +107,26 @@ class AssignmentOut(BaseModel):
     published_at: datetime | None
 
 
+class UncoveredNeedOut(BaseModel):
+    need_id: str
+    village_id: str
+    village_name_zh: str
+    county_code: str
+    deep_poverty: bool
+    urgency: int
+    explanation: dict[str, Any] = Field(
+        description="why no expert was proposed: reasons with a stable key and a Chinese label"
+    )
+
+
+class UncoveredOut(BaseModel):
+    run_id: int
+    recorded: bool = Field(
+        description="false for labour runs and for runs stored before reasons were kept"
+    )
+    items: list[UncoveredNeedOut]
+
+
 class PublishOut(BaseModel):
     run_id: int
     published: int

@@ -383,6 +383,31 @@ def _first_open_need(settings: Settings, county: str) -> str:
         return need
 
 
+def test_uncovered_needs_are_listed_with_the_matcher_s_reason(
+    client: TestClient, login: Login, settings: Settings
+) -> None:
+    county = login("county-other")
+    run_id = request_run(client, county, "experts", "county", "weining", seed=3)
+    labour_id = request_run(client, county, "labour", "county", "weining")
+    with worker_for(settings) as worker:
+        worker.claim_and_run()
+        worker.claim_and_run()
+    found = client.get(f"/match-runs/{run_id}/uncovered", headers=county).json()
+    assert found["recorded"] is True and found["items"]
+    items = found["items"]
+    proposed = client.get(f"/match-runs/{run_id}/assignments?limit=500", headers=county).json()
+    assert not {u["need_id"] for u in items} & {a["need_id"] for a in proposed["items"]}
+    assert {u["county_code"] for u in items} == {"weining"}
+    assert all(u["explanation"]["kind"] == "uncovered_need" for u in items)
+    deep = client.get(
+        f"/match-runs/{run_id}/uncovered", params={"deep_poverty": "true"}, headers=county
+    ).json()["items"]
+    assert deep and all(u["deep_poverty"] for u in deep)
+    assert {u["need_id"] for u in deep} == {u["need_id"] for u in items if u["deep_poverty"]}
+    labour = client.get(f"/match-runs/{labour_id}/uncovered", headers=county).json()
+    assert labour == {"run_id": labour_id, "recorded": False, "items": []}
+
+
 def test_access_matrix_of_every_match_run_endpoint(
     client: TestClient, login: Login, settings: Settings
 ) -> None:
@@ -403,6 +428,7 @@ def test_access_matrix_of_every_match_run_endpoint(
     reads = [
         ("GET", "/match-runs/{}"),
         ("GET", "/match-runs/{}/assignments"),
+        ("GET", "/match-runs/{}/uncovered"),
     ]
     for method, template in reads:
         assert status("province", method, template.format(other)) == 200
