@@ -27,6 +27,7 @@ from api.database.load import load_directory
 from api.database.migrate import upgrade
 from api.database.models import ROLE_LABELS, Village
 from api.settings import Settings, get_settings
+from api.worker.parent import PARENT_VARIABLE
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "data" / "demo"
 WORKER_COMMAND = [sys.executable, "-m", "api.cli", "worker"]
@@ -75,7 +76,11 @@ def embedded_worker(
     if not (settings.embedded_worker and (command or worker_available())):
         yield None
         return
-    environment = {**os.environ, "BANGFU_DATABASE_URL": settings.database_url}
+    environment = {
+        **os.environ,
+        "BANGFU_DATABASE_URL": settings.database_url,
+        PARENT_VARIABLE: str(os.getpid()),  # the worker stops if this server dies
+    }
     process = subprocess.Popen(command or WORKER_COMMAND, env=environment)
     try:
         yield process

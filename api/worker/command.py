@@ -11,6 +11,7 @@ import click
 from api.database import make_engine, session_factory
 from api.settings import get_settings
 from api.worker.loop import Worker
+from api.worker.parent import expected_parent, watch_parent
 
 
 @click.command("worker")
@@ -42,6 +43,9 @@ def worker_command(database_url: str | None, once: bool) -> None:
     engine = make_engine(settings.database_url)
     worker = Worker(session_factory(engine), settings)
     _on_stop_signals(worker)
+    parent = expected_parent()
+    if parent is not None:
+        watch_parent(parent, worker.stop, worker.stopping)
     try:
         if once:
             worker.claim_and_run()

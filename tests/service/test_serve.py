@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from api.auth.demo import DemoAccount
 from api.database.models import Role
 from api.serve import banner, embedded_worker, worker_available
 from api.settings import Settings
+from api.worker.parent import watch_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 60
@@ -199,3 +201,65 @@ def test_a_worker_that_ignores_sigterm_is_killed_after_the_grace_time() -> None:
         time.sleep(1.0)  # let it install its handler
     assert worker.returncode == -signal.SIGKILL
     assert time.monotonic() - started < 10
+
+
+def test_the_parent_watch_stops_a_worker_whose_server_is_gone() -> None:
+    stopped = threading.Event()
+    calls: list[str] = []
+    watch_parent(os.getppid() + 1, lambda: calls.append("stop"), stopped, every=0.05)
+    deadline = time.monotonic() + 5
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert calls == ["stop"]
+    alive = threading.Event()
+    thread = watch_parent(os.getppid(), lambda: calls.append("again"), alive, every=0.05)
+    time.sleep(0.3)
+    alive.set()
+    thread.join(5)
+    assert calls == ["stop"] and not thread.is_alive()
+
+
+def test_a_worker_stops_when_its_server_is_killed(database_url: str, tmp_path: Path) -> None:
+    """SIGKILL gives the server no chance to stop its worker: the worker notices alone."""
+    pid_file = tmp_path / "worker.pid"
+    server = (
+        "import os, subprocess, sys, time\n"
+        "env = {**os.environ, 'BANGFU_WORKER_PARENT_PID': str(os.getpid())}\n"
+        "worker = subprocess.Popen([sys.executable, '-m', 'api.cli', 'worker'], env=env)\n"
+        f"open({str(pid_file)!r}, 'w').write(str(worker.pid))\n"
+        "time.sleep(120)\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "BANGFU_DATABASE_URL": database_url,
+    }
+    parent = subprocess.Popen([sys.executable, "-c", server], env=environment, cwd=tmp_path)
+    deadline = time.monotonic() + START_SECONDS
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the worker did not start"
+        time.sleep(0.1)
+    worker = int(pid_file.read_text())
+    try:
+        time.sleep(2.0)  # the worker is up and polling
+        assert _alive(worker)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + STOP_SECONDS
+        while _alive(worker):
+            assert time.monotonic() < deadline, "the orphaned worker is still running"
+            time.sleep(0.2)
+    finally:
+        parent.kill()
+        if _alive(worker):  # the test failed: leave no orphan behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie (an orphan's zombie is reaped by init; be safe either way)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
