@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.read_sessions = session_factory(reading_engine(engine))
     app.state.accounts = AccountCache(app.state.sessions, settings.account_cache_seconds)
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.login_limiter = LoginLimiter(
+        settings.login_attempts, settings.login_window_seconds, settings.rate_limit_storage
+    )
     install_error_handlers(app, HtmlErrors())
     for module in (
         auth_routes,

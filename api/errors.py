@@ -49,6 +49,15 @@ class RateLimitedError(BangfuError):
         self.retry_after = retry_after
 
 
+class UnavailableError(BangfuError):
+    """A service Bangfu depends on (the shared rate-limit store) cannot be reached (503);
+    nothing was done; `retry_after` seconds until trying again makes sense."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RowsInvalidError(InvalidInputError):
     """A file with bad rows: every bad row and field, so one answer lists them all."""
 
@@ -66,6 +75,7 @@ _STATUS: tuple[tuple[type[BangfuError], int, str], ...] = (
     (ConflictError, 409, "conflict"),
     (UnauthorizedError, 401, "unauthorized"),
     (RateLimitedError, 429, "rate_limited"),
+    (UnavailableError, 503, "unavailable"),
     (Cancelled, 409, "cancelled"),
     (SolverError, 500, "solver_error"),
 )
@@ -112,7 +122,7 @@ def _bangfu_answer(error: BangfuError) -> ErrorAnswer:
     headers = {}
     if isinstance(error, UnauthorizedError):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(error, RateLimitedError):
+    if isinstance(error, RateLimitedError | UnavailableError):
         headers["Retry-After"] = str(error.retry_after)
     return ErrorAnswer(status, code, str(error), details, headers, error)
 

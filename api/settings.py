@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Login attempts per user name and per client address in one window.
     login_attempts: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
+    # Where login attempts are counted (a `limits` storage URI): `memory://` per server
+    # process, `redis://host:6379/0` shared by every process and machine.
+    rate_limit_storage: str = "memory://"
     # Reference tables (skills, certificates, …) the matchers read.
     reference_dir: Path | None = None
     # A running match holds a lease this long and renews it while it works; a run whose

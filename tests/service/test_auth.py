@@ -15,6 +15,7 @@ from api.database.models import User
 from api.deps import get_session
 from api.security import create_token
 from api.settings import DEVELOPMENT_SECRET, Settings
+from matching.errors import InvalidInputError
 
 Login = Callable[[str], dict[str, str]]
 
@@ -68,6 +69,46 @@ def test_login_attempts_are_rate_limited(settings: Settings) -> None:
             for _ in range(4)
         ]
     assert codes == [401, 401, 401, 429]
+
+
+SHARED_STORE = "redis://127.0.0.1:6379/15"
+
+
+def _fresh_redis_store() -> None:
+    """Empty the test's Redis database of login counts, or skip where no Redis runs."""
+    redis = pytest.importorskip("redis")
+    store = redis.Redis.from_url(SHARED_STORE)
+    try:
+        keys = list(store.scan_iter("LIMITS*"))
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    if keys:
+        store.delete(*keys)
+
+
+def test_server_processes_share_the_login_count_through_redis(settings: Settings) -> None:
+    """Two server processes (two apps) with one Redis store: 3 attempts in all, not 3 each."""
+    _fresh_redis_store()
+    shared = settings.model_copy(update={"login_attempts": 3, "rate_limit_storage": SHARED_STORE})
+    wrong = {"username": "county", "password": "wrong-wrong"}
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        codes = [first.post("/auth/token", data=wrong).status_code for _ in range(2)]
+        codes += [second.post("/auth/token", data=wrong).status_code for _ in range(2)]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_an_unreachable_rate_limit_store_refuses_the_login_with_503(settings: Settings) -> None:
+    nowhere = settings.model_copy(update={"rate_limit_storage": "redis://127.0.0.1:9/0"})
+    with TestClient(create_app(nowhere)) as client:
+        answer = client.post("/auth/token", data={"username": "county", "password": "x" * 12})
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "unavailable"
+    assert answer.headers["Retry-After"] == "5"
+
+
+def test_an_unknown_rate_limit_store_is_refused_at_start(settings: Settings) -> None:
+    with pytest.raises(InvalidInputError, match="BANGFU_RATE_LIMIT_STORAGE"):
+        create_app(settings.model_copy(update={"rate_limit_storage": "nosuch://x"}))
 
 
 def test_the_default_signing_key_is_refused_in_production() -> None:
