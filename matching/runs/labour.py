@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -29,18 +28,13 @@ LabourResult = MatchResult[LabourRun, LabourConfig]
 SOLVE_NAME = "placement"
 
 
-def _planning_year(dataset: Dataset) -> int:
-    periods = dataset.manifest.get("planning_periods") or sorted(set(dataset.postings["period"]))
-    found = re.match(r"(\d{4})", str(periods[0])) if len(periods) else None
-    return int(found.group(1)) if found else 9999
-
-
 def workforces(
     dataset: Dataset, reference: Reference, refused: frozenset[tuple[str, str]] = frozenset()
 ) -> tuple[Workforce, Workforce]:
     """The market to match (open postings, without the `refused` pairs) and the history
     (closed postings)."""
-    pairings = reference.active_pairings(_planning_year(dataset))
+    # Dated pairings: each posting is judged by the pairs in force in its own period.
+    pairings = reference.pairings
     status = dataset.postings["status"]
 
     def force(postings: pd.DataFrame, refused: frozenset[tuple[str, str]]) -> Workforce:
