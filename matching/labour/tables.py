@@ -45,6 +45,8 @@ class Workforce:
     # posting, or a coordinator forbade the pair. Pairs naming no worker or posting here
     # are ignored (closed postings, workers out of scope).
     refused: frozenset[tuple[str, str]] = frozenset()
+    # The national key counties (国家乡村振兴重点帮扶县): a priority after deep-poverty villages.
+    key_counties: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         require_columns(self.workers, WORKER_COLUMNS, "workers")
@@ -64,6 +66,23 @@ class Workforce:
     def worker_village(self) -> pd.DataFrame:
         village = self.villages.set_index("village_id").loc[self.workers["village_id"]]
         return village.reset_index()
+
+    @cached_property
+    def supported_household(self) -> FloatArray:
+        """1 for a 脱贫户 or 监测对象 (2026 status), else 0; without the status column, the
+        registered-poor flag."""
+        if "household_status" in self.workers.columns:
+            status = self.workers["household_status"].astype(str)
+            return np.asarray(status.isin(("脱贫户", "监测对象")), dtype=np.float64)
+        return self.workers["registered_poor"].to_numpy(np.float64)
+
+    @cached_property
+    def key_county(self) -> FloatArray:
+        """1 for a worker whose village lies in a key county, else 0."""
+        if "county_code" not in self.worker_village.columns:
+            return np.zeros(self.n_workers)
+        counties = self.worker_village["county_code"].astype(str)
+        return np.asarray(counties.isin(self.key_counties), dtype=np.float64)
 
     @cached_property
     def refused_postings(self) -> dict[int, IntArray]:

@@ -35,11 +35,14 @@ def workforces(
     (closed postings)."""
     # Dated pairings: each posting is judged by the pairs in force in its own period.
     pairings = reference.pairings
+    counties = reference.counties
+    key = frozenset(counties.loc[counties["key_county"] == 1, "county_code"].astype(str))
     status = dataset.postings["status"]
 
     def force(postings: pd.DataFrame, refused: frozenset[tuple[str, str]]) -> Workforce:
+        cities = reference.partner_cities
         return Workforce(
-            dataset.workers, postings, dataset.villages, reference.partner_cities, pairings, refused
+            dataset.workers, postings, dataset.villages, cities, pairings, refused, key
         )
 
     return force(dataset.postings.loc[status == "open"], refused), force(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from matching.labour import LabourConfig, Workforce
 from matching.labour.eligible import eligible_pairs
+from matching.labour.weights import priority
 
 CITIES = pd.DataFrame(
     {"city_code": ["guangzhou", "shenzhen"], "lat": [23.13, 22.54], "lon": [113.26, 114.06]}
@@ -68,3 +70,35 @@ def test_the_pairing_feature_follows_the_markets_year() -> None:
         force = Workforce(WORKERS, _postings([("guangzhou", period)]), VILLAGES, CITIES, PAIRINGS)
         row = force.paired[force.worker_prefecture[0]]
         assert CITIES["city_code"].to_numpy()[np.flatnonzero(row)].tolist() == [partner]
+
+
+def test_priority_puts_deep_poverty_villages_before_key_counties() -> None:
+    """A supported household (脱贫户 or 监测对象) gets the poor bonus whatever its old flag;
+    a deep-poverty village outweighs a key county, which outweighs neither."""
+    villages = pd.DataFrame(
+        {
+            "village_id": ["V0", "V1", "V2"],
+            "county_code": ["weining", "zhijin", "meitan"],
+            "prefecture_code": ["bijie", "bijie", "zunyi"],
+            "lat": [26.9, 26.7, 27.8],
+            "lon": [104.3, 105.8, 107.5],
+            "deep_poverty": [1, 0, 0],
+        }
+    )
+    workers = pd.concat([WORKERS] * 4, ignore_index=True)
+    workers["worker_id"] = ["W0", "W1", "W2", "W3"]
+    workers["village_id"] = ["V0", "V1", "V2", "V2"]
+    workers["registered_poor"] = [0, 0, 0, 0]
+    workers["household_status"] = ["一般", "一般", "一般", "监测对象"]
+    force = Workforce(
+        workers,
+        _postings([("guangzhou", "2026Q1")]),
+        villages,
+        CITIES,
+        PAIRINGS,
+        key_counties=frozenset({"weining", "zhijin"}),
+    )
+    config = LabourConfig()
+    weight = priority(force, config, np.arange(4, dtype=np.int64))
+    assert weight[0] > weight[1] > weight[2] == 1.0
+    assert weight[3] == pytest.approx(1.0 + config.poor_bonus)

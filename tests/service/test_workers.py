@@ -54,7 +54,7 @@ def _new_worker(village_id: str, **changes: Any) -> dict[str, Any]:
         "skill_codes": [],
         "certificate_codes": ["CERT-ELEC"],
         "intended_industry_codes": ["ELEC"],
-        "intended_city_codes": ["shanghai"],
+        "intended_city_codes": ["guangzhou"],
         "willing_far": True,
         "expected_wage_yuan": 4500,
         "self_description_zh": "今年32岁，读到初中，想去电子厂。",
