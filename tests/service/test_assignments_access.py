@@ -153,7 +153,9 @@ CASES = {
         "POST", ANSWER + "/decline", EXPERT_ONLY_OWN, "e1b", body={"reason": "没有时间"}
     ),
     "candidates": Case("GET", "/candidates", statuses(403, province=200, city=200, city_other=200)),
-    "candidates of a posting": Case("GET", "/candidates", CITY_OWN, query="?posting_id={guangzhou}"),
+    "candidates of a posting": Case(
+        "GET", "/candidates", CITY_OWN, query="?posting_id={guangzhou}"
+    ),
     "confirm": Case(
         "POST",
         CANDIDATE + "/confirm",
