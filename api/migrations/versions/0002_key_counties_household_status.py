@@ -58,8 +58,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workers", schema=None) as batch_op:
-        batch_op.drop_column("household_status")
-    with op.batch_alter_table("counties", schema=None) as batch_op:
-        batch_op.drop_column("name_note")
-        batch_op.drop_column("key_county")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ has it): a batch "move and copy" would
+    # drop and rebuild tables that other tables' foreign keys point to.
+    op.drop_column("workers", "household_status")
+    op.drop_column("counties", "name_note")
+    op.drop_column("counties", "key_county")
