@@ -32,6 +32,8 @@ EXPERT_ROLES = {
     "expert_group_member": "专家组成员",
 }
 GENDERS = {"male": "男", "female": "女"}
+# 2026 household status (防止返贫 monitoring); `registered_poor` keeps the 2014–2020 flag.
+HOUSEHOLD_STATUSES = {"lifted_out": "脱贫户", "monitored": "监测对象", "general": "一般"}
 EDUCATION = {
     "primary": "小学",
     "junior_secondary": "初中",
@@ -48,6 +50,7 @@ PERIOD_PATTERN = r"^\d{4}Q[1-4]$"
 assert set(TIERS.values()) == set(specs.TIERS)
 assert set(EXPERT_ROLES.values()) == set(specs.ROLES)
 assert set(GENDERS.values()) == set(specs.GENDERS)
+assert set(HOUSEHOLD_STATUSES.values()) == set(specs.HOUSEHOLD_STATUSES)
 assert set(EDUCATION.values()) == set(specs.EDUCATION_LEVELS)
 
 

@@ -22,7 +22,7 @@ LABELS: Mapping[str, str] = {
     "priority_tier": "优先级层级",
     "deep_poverty_village": "深度贫困村",
     "extremely_poor_township": "极贫乡镇",
-    "deep_poverty_county": "深度贫困县",
+    "key_county": "乡村振兴重点帮扶县",
     "urgency": "紧急程度",
     "slot_value": "覆盖价值",
     "edge_weight": "匹配得分",

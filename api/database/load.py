@@ -84,7 +84,7 @@ def table_plan(data: Dataset, ref: Reference) -> list[tuple[type[Base], pd.DataF
     """Every table in the order foreign keys need, with its rows as the model stores them."""
     return [
         (Prefecture, ref.prefectures),
-        (County, _flags(ref.counties, ["deep_poverty"])),
+        (County, _flags(ref.counties, ["deep_poverty", "key_county"])),
         (PartnerCity, ref.partner_cities),
         (Township, _flags(data.townships, ["extremely_poor"])),
         (Village, _flags(data.villages, ["deep_poverty", "extremely_poor_township"])),

@@ -17,7 +17,7 @@ ROLE_LABELS = {"lead": "牵头专家", "member": "团队成员"}
 PRIORITY_FLAGS = (
     ("deep_poverty_village", "深度贫困村"),
     ("extremely_poor_township", "极贫乡镇"),
-    ("deep_poverty_county", "深度贫困县"),
+    ("key_county", "重点帮扶县"),
 )
 
 

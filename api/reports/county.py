@@ -33,7 +33,7 @@ COVERAGE_LABELS: dict[str, str] = {
 
 class CountyOverview(BaseModel):
     scope: ReportScope
-    key_county: bool | None = Field(description="a key (deep-poverty) county; null: several")
+    key_county: bool | None = Field(description="a key county (重点帮扶县); null: several")
     coverage: CoverageGroups
     villages: int
     deep_poverty_villages: int

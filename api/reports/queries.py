@@ -114,7 +114,7 @@ def coverage_counts(
         select(
             key.label("code"),
             Village.deep_poverty.label("deep_village"),
-            County.deep_poverty.label("key_county"),
+            County.key_county.label("key_county"),
             func.count(Need.need_id).label("open_needs"),
             func.count(served.c.need_id).label("covered_needs"),
             func.coalesce(func.sum(Need.days_needed), 0).label("days_needed"),
@@ -125,7 +125,7 @@ def coverage_counts(
         .join(County, Village.county_code == County.county_code)
         .outerjoin(served, served.c.need_id == Need.need_id)
         .where(Need.status == "open", visible(principal, Need), _period(Need.period, period))
-        .group_by(key, Village.deep_poverty, County.deep_poverty)
+        .group_by(key, Village.deep_poverty, County.key_county)
     )
     return session.execute(query).all()
 
@@ -170,7 +170,7 @@ def placement_counts(
         select(
             key.label("code"),
             Village.deep_poverty.label("deep_village"),
-            County.deep_poverty.label("key_county"),
+            County.key_county.label("key_county"),
             hires.c.source,
             hires.c.retained,
             func.count().label("hires"),
@@ -181,7 +181,7 @@ def placement_counts(
         .join(County, Village.county_code == County.county_code)
         .join(Posting, Posting.posting_id == hires.c.posting_id)
         .where(visible(principal, Worker), _period(Posting.period, period))
-        .group_by(key, Village.deep_poverty, County.deep_poverty, hires.c.source, hires.c.retained)
+        .group_by(key, Village.deep_poverty, County.key_county, hires.c.source, hires.c.retained)
     )
     return session.execute(query).all()
 

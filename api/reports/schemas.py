@@ -36,7 +36,7 @@ class CoverageFigures(BaseModel):
 class CoverageGroups(BaseModel):
     all: CoverageFigures
     deep_poverty_villages: CoverageFigures = Field(description="needs of 深度贫困村")
-    key_counties: CoverageFigures = Field(description="needs in key (deep-poverty) counties")
+    key_counties: CoverageFigures = Field(description="needs in key counties (重点帮扶县)")
 
 
 class CoverageRow(CoverageGroups):
@@ -44,7 +44,7 @@ class CoverageRow(CoverageGroups):
     name_zh: str
     prefecture_code: str
     prefecture_name_zh: str
-    key_county: bool | None = Field(description="county rows: a key (deep-poverty) county")
+    key_county: bool | None = Field(description="county rows: a key county (重点帮扶县)")
 
 
 class CoverageReport(BaseModel):

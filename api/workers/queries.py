@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.database.models import Assignment, AssignmentState, Placement, Posting, Village, Worker
 from api.policy import Principal, visible
-from api.vocabulary import EDUCATION, GENDERS, has_code
+from api.vocabulary import EDUCATION, GENDERS, HOUSEHOLD_STATUSES, has_code
 from api.workers.schemas import WorkerFilters
 
 SORTABLE = ("worker_id", "village_id", "age", "expected_wage_yuan", "registered_poor")
@@ -23,6 +23,9 @@ def _equal(filters: WorkerFilters) -> dict[Any, object]:
         Worker.village_id: filters.village_id,
         Worker.active: filters.active,
         Worker.registered_poor: filters.registered_poor,
+        Worker.household_status: HOUSEHOLD_STATUSES[filters.household_status]
+        if filters.household_status
+        else None,
         Village.deep_poverty: filters.deep_poverty,
         Worker.gender: GENDERS.get(filters.gender) if filters.gender else None,
         Worker.education: EDUCATION.get(filters.education) if filters.education else None,

@@ -8,12 +8,19 @@ from pydantic import BaseModel, Field
 
 Gender = Literal["male", "female"]
 Education = Literal["primary", "junior_secondary", "senior_secondary", "vocational", "college"]
+HouseholdStatus = Literal["lifted_out", "monitored", "general"]
 GROUP_PATTERN = r"^[A-Za-z0-9_-]{1,16}$"
+STATUS_HELP = (
+    "2026 household status: lifted_out 脱贫户 (registered poor, now out of poverty), "
+    "monitored 监测对象 (防止返贫 monitoring), general 一般; default: lifted_out for a "
+    "registered-poor household, else general"
+)
 
 
 class WorkerCreate(BaseModel):
     village_id: str = Field(min_length=1, max_length=16)
-    registered_poor: bool = Field(description="a registered poor household (建档立卡)")
+    registered_poor: bool = Field(description="a registered poor household (建档立卡, 2014–2020)")
+    household_status: HouseholdStatus | None = Field(default=None, description=STATUS_HELP)
     age: int = Field(ge=16, le=60)
     gender: Gender
     education: Education
@@ -36,6 +43,7 @@ class WorkerUpdate(BaseModel):
 
     village_id: str | None = Field(default=None, min_length=1, max_length=16)
     registered_poor: bool | None = None
+    household_status: HouseholdStatus | None = None
     age: int | None = Field(default=None, ge=16, le=60)
     gender: Gender | None = None
     education: Education | None = None
@@ -58,6 +66,8 @@ class WorkerOut(BaseModel):
     county_code: str
     deep_poverty_village: bool
     registered_poor: bool
+    household_status: str
+    household_status_label: str
     age: int
     gender: str
     gender_label: str
@@ -83,6 +93,7 @@ class WorkerFilters(BaseModel):
     village_id: str | None = None
     active: bool | None = None
     registered_poor: bool | None = None
+    household_status: HouseholdStatus | None = None
     deep_poverty: bool | None = Field(default=None, description="from a deep-poverty village")
     gender: Gender | None = None
     education: Education | None = None

@@ -19,7 +19,14 @@ from api.policy import (
     require_role,
     writable_village,
 )
-from api.vocabulary import EDUCATION, GENDERS, Vocabulary, key_of, require_known
+from api.vocabulary import (
+    EDUCATION,
+    GENDERS,
+    HOUSEHOLD_STATUSES,
+    Vocabulary,
+    key_of,
+    require_known,
+)
 from api.workers.queries import SORTABLE, villages_by_id, visible_workers
 from api.workers.schemas import WorkerCreate, WorkerFilters, WorkerOut, WorkerUpdate
 from matching.errors import InvalidInputError
@@ -42,6 +49,8 @@ def worker_out(worker: Worker, village: Village) -> WorkerOut:
         county_code=village.county_code,
         deep_poverty_village=village.deep_poverty,
         registered_poor=worker.registered_poor,
+        household_status=key_of(HOUSEHOLD_STATUSES, worker.household_status),
+        household_status_label=worker.household_status,
         age=worker.age,
         gender=key_of(GENDERS, worker.gender),
         gender_label=worker.gender,
@@ -82,7 +91,34 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
         stored["gender"] = GENDERS[stored["gender"]]
     if "education" in stored:
         stored["education"] = EDUCATION[stored["education"]]
+    if stored.get("household_status") is not None:
+        stored["household_status"] = HOUSEHOLD_STATUSES[stored["household_status"]]
     return stored
+
+
+def _household_status(values: dict[str, Any], worker: Worker | None) -> None:
+    """Fill in and check the 2026 status against the registered-poor flag: a 脱贫户 was
+    registered poor; a registered-poor household is 脱贫户 or 监测对象. Without a status
+    the stored one stays unless the new flag contradicts it; a new record gets 脱贫户 or
+    一般 from its flag."""
+    poor = bool(values.get("registered_poor", worker.registered_poor if worker else False))
+    status: str | None = values.get("household_status")
+    if status is None:
+        kept = key_of(HOUSEHOLD_STATUSES, worker.household_status) if worker else None
+        keep = kept is not None and not _contradicts(poor, kept)
+        status = kept if keep and kept is not None else ("lifted_out" if poor else "general")
+    if _contradicts(poor, status):
+        raise InvalidInputError(
+            f"household_status: {status} ({HOUSEHOLD_STATUSES[status]}) contradicts "
+            f"registered_poor={str(poor).lower()}: a 脱贫户 was registered poor and a "
+            "registered-poor household is 脱贫户 or 监测对象.",
+            item="household_status",
+        )
+    values["household_status"] = status
+
+
+def _contradicts(poor: bool, status: str) -> bool:
+    return (poor and status == "general") or (not poor and status == "lifted_out")
 
 
 def _join_group(session: Session, group_id: str, village: Village) -> None:
@@ -133,6 +169,7 @@ def create_worker(
     village = writable_village(session, principal, data.village_id)
     values = data.model_dump()
     _check_codes(values, vocab)
+    _household_status(values, None)
     if data.group_id is not None:
         _join_group(session, data.group_id, village)
     worker = Worker(
@@ -152,6 +189,8 @@ def update_worker(
     worker, village = _load(session, principal, worker_id)
     check_county_write(principal, village.county_code)
     values = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "registered_poor" in values or "household_status" in values:
+        _household_status(values, worker)
     if "village_id" in values:
         village = writable_village(session, principal, values["village_id"])
     _check_codes(values, vocab)

@@ -154,7 +154,7 @@ def _expert_assignments(raw: pd.DataFrame, names: _Names) -> pd.DataFrame:
             "previous": _flag(raw["previous"]),
         }
     )
-    for flag in ("deep_poverty_village", "extremely_poor_township", "deep_poverty_county"):
+    for flag in ("deep_poverty_village", "extremely_poor_township", "key_county"):
         out[flag] = _flag(raw[flag])
     return out
 

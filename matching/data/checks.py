@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from matching.data import specs
-from matching.data.reference import Reference
-from matching.data.tables import check_codes
+from matching.data.reference import Reference, pairings_in_force, period_year
+from matching.data.tables import bad_value, check_codes, split_codes
 
 if TYPE_CHECKING:
     from matching.data.frames import Dataset
@@ -60,6 +63,46 @@ def _check_workers(data: Dataset, ref: Reference) -> None:
     industries = ref.industry_codes("job")
     check_codes(workers, spec, "intended_industry_codes", industries, multi=True)
     check_codes(workers, spec, "intended_city_codes", ref.partner_cities["city_code"], multi=True)
+    check_codes(workers, spec, "household_status", specs.HOUSEHOLD_STATUSES, multi=False)
+    _check_household_status(workers)
+
+
+def _check_household_status(workers: pd.DataFrame) -> None:
+    """A 脱贫户 was registered poor; a registered-poor household is 脱贫户 or monitored."""
+    status = workers["household_status"].astype(str).to_numpy()
+    poor = workers["registered_poor"].to_numpy() == 1
+    wrong = (poor & (status == "一般")) | (~poor & (status == "脱贫户"))
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        problem = (
+            f"{status[row]!r} contradicts registered_poor={int(poor[row])} "
+            "(脱贫户 were registered poor; registered-poor households are 脱贫户 or 监测对象)"
+        )
+        raise bad_value(specs.WORKERS.file_name, row, "household_status", problem)
+
+
+def _check_earmarks_paired(postings: pd.DataFrame, ref: Reference) -> None:
+    """An earmark names only prefectures paired with the posting's city in its year."""
+    in_force: dict[int, set[tuple[str, str]]] = {}
+    cells = zip(
+        postings["partner_city_code"].astype(str),
+        postings["period"].astype(str),
+        postings["earmarked_prefecture_codes"],
+        strict=True,
+    )
+    for row, (city, period, codes) in enumerate(cells):
+        prefectures = split_codes(codes)
+        if not prefectures:
+            continue
+        year = period_year(period)
+        if year not in in_force:
+            active = pairings_in_force(ref.pairings, year)
+            pairs = zip(active["partner_city_code"], active["prefecture_code"], strict=True)
+            in_force[year] = set(pairs)
+        unpaired = [p for p in prefectures if (city, p) not in in_force[year]]
+        if unpaired:
+            problem = f"{city} is not paired with {unpaired[0]} in {year} (pairings.csv)"
+            raise bad_value(specs.POSTINGS.file_name, row, "earmarked_prefecture_codes", problem)
 
 
 def _check_postings(data: Dataset, ref: Reference) -> None:
@@ -72,6 +115,7 @@ def _check_postings(data: Dataset, ref: Reference) -> None:
     prefectures = ref.prefectures["prefecture_code"]
     check_codes(postings, spec, "earmarked_prefecture_codes", prefectures, multi=True)
     check_codes(postings, spec, "status", specs.STATUSES, multi=False)
+    _check_earmarks_paired(postings, ref)
 
 
 def _check_history(data: Dataset) -> None:

@@ -6,6 +6,7 @@ Usage::
 
     ref = load_reference()              # data/reference/, or $BANGFU_REFERENCE_DIR
     ref.counties.loc[ref.counties.deep_poverty == 1, "short_name_zh"]
+    ref.active_pairings(2026)           # partner city ↔ prefecture pairs in force that year
     ref.skills.set_index("skill_code").loc["TEA-02", "name_zh"]   # 茶树病虫害防治
 
 `load_reference(directory)` returns a frozen `Reference` with one DataFrame per table
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from matching.data.tables import TableSpec, check_codes, read_table
+from matching.data.tables import TableSpec, bad_value, check_codes, read_table
+from matching.errors import InvalidInputError
 
 REFERENCE_DIR_ENV = "BANGFU_REFERENCE_DIR"
 
@@ -54,6 +57,7 @@ COUNTIES = TableSpec(
         "lon": "float",
         "coord_source": "str",
         "deep_poverty": "flag",
+        "key_county": "flag",
         "ethnic_weights": "str",
         "name_note": "str",
     },
@@ -69,6 +73,9 @@ PARTNER_CITIES = TableSpec(
         "lat": "float",
         "lon": "float",
         "coord_source": "str",
+        "wage_yuan_month": "int",
+        "sector_weights": "str",
+        "note": "str",
     },
 )
 PAIRINGS = TableSpec(
@@ -80,6 +87,7 @@ PAIRINGS = TableSpec(
         "since_year": "int",
         "until_year": "str",
         "source": "str",
+        "note": "str",
     },
 )
 INDUSTRIES = TableSpec(
@@ -140,9 +148,40 @@ class Reference:
 
     def active_pairings(self, year: int) -> pd.DataFrame:
         """Pairings in force in `year` (since_year <= year, until_year empty or >= year)."""
-        until = pd.to_numeric(self.pairings["until_year"], errors="coerce").fillna(9999)
-        active = (self.pairings["since_year"] <= year) & (until >= year)
-        return self.pairings.loc[active].reset_index(drop=True)
+        return pairings_in_force(self.pairings, year)
+
+    def cities_in_force(self, year: int) -> list[str]:
+        """Partner cities paired with at least one prefecture in `year`, in table order."""
+        paired = set(self.active_pairings(year)["partner_city_code"])
+        return [c for c in self.partner_cities["city_code"] if c in paired]
+
+    def sector_weights(self, city_code: str) -> dict[str, float]:
+        """The city's job sectors (industry code → weight, summing to 1)."""
+        row = self.partner_cities.set_index("city_code").loc[city_code]
+        return parse_sector_weights(str(row["sector_weights"]))
+
+
+def pairings_in_force(pairings: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of a pairings table in force in `year` (both bounds inclusive)."""
+    until = pd.to_numeric(pairings["until_year"], errors="coerce").fillna(9999)
+    active = (pairings["since_year"] <= year) & (until >= year)
+    return pairings.loc[active].reset_index(drop=True)
+
+
+def period_year(period: str) -> int:
+    """The year of a period such as `2026Q1` (its first four digits)."""
+    text = str(period)
+    if len(text) < 4 or not text[:4].isdigit():
+        raise InvalidInputError(f"{text!r} is not a period such as 2026Q1.", item="period")
+    return int(text[:4])
+
+
+def parse_sector_weights(text: str) -> dict[str, float]:
+    """`ELEC:0.3;GARM:0.1;…` → {code: weight}, normalised to sum to 1."""
+    pairs = [item.split(":", 1) for item in text.split(";") if item]
+    weights = {code: float(value) for code, value in pairs}
+    total = sum(weights.values())
+    return {code: value / total for code, value in weights.items()}
 
 
 def repository_root() -> Path:
@@ -154,6 +193,35 @@ def reference_dir() -> Path:
     """`$BANGFU_REFERENCE_DIR` if set, else `data/reference` in the repository."""
     override = os.environ.get(REFERENCE_DIR_ENV)
     return Path(override) if override else repository_root() / "data" / "reference"
+
+
+def _check_pairing_years(ref: Reference) -> None:
+    until = ref.pairings["until_year"].astype(str)
+    for row, (since, end) in enumerate(zip(ref.pairings["since_year"], until, strict=True)):
+        if end and (not end.isdigit() or int(end) < int(since)):
+            raise bad_value(
+                PAIRINGS.file_name, row, "until_year", f"{end!r} is not a year >= since_year"
+            )
+
+
+def _check_partner_cities(ref: Reference) -> None:
+    jobs = set(ref.industry_codes("job"))
+    for row, text in enumerate(ref.partner_cities["sector_weights"].astype(str)):
+        try:
+            weights = parse_sector_weights(text)
+        except ValueError:
+            weights = {}
+        if not weights or any(v < 0 for v in weights.values()):
+            problem = f"{text!r} is not a list of sector:weight with positive weights"
+            raise bad_value(PARTNER_CITIES.file_name, row, "sector_weights", problem)
+        unknown = sorted(set(weights) - jobs)
+        if unknown:
+            problem = f"{unknown[0]!r} is not a job sector of industries.csv"
+            raise bad_value(PARTNER_CITIES.file_name, row, "sector_weights", problem)
+    wages = ref.partner_cities["wage_yuan_month"]
+    if (wages <= 0).any():
+        row = int(np.flatnonzero((wages <= 0).to_numpy())[0])
+        raise bad_value(PARTNER_CITIES.file_name, row, "wage_yuan_month", "must be positive")
 
 
 def _check_cross_references(ref: Reference) -> None:
@@ -170,6 +238,8 @@ def _check_cross_references(ref: Reference) -> None:
     check_codes(ref.certificates, CERTIFICATES, "skill_code", skills, multi=False)
     languages = ref.languages["language_code"]
     check_codes(ref.ethnic_groups, ETHNIC_GROUPS, "language_code", languages, multi=False)
+    _check_pairing_years(ref)
+    _check_partner_cities(ref)
 
 
 def read_reference(directory: Path) -> Reference:

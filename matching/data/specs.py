@@ -81,6 +81,7 @@ WORKERS = TableSpec(
         "worker_id": "str",
         "village_id": "str",
         "registered_poor": "flag",
+        "household_status": "str",
         "age": "int",
         "gender": "str",
         "education": "str",
@@ -159,6 +160,9 @@ TABLE_SPECS: dict[str, TableSpec] = {
 TIERS = ("省级", "市级", "县级")
 ROLES = ("科技副职", "科技特派员", "农业辅导员", "专家组成员")
 GENDERS = ("男", "女")
+# 2026 household status: 脱贫户 (a registered-poor household of 2014–2020, now out of
+# poverty), 监测对象 (under 防止返贫 monitoring, registered-poor or not), 一般 (neither).
+HOUSEHOLD_STATUSES = ("脱贫户", "监测对象", "一般")
 EDUCATION_LEVELS = ("小学", "初中", "高中", "中专", "大专")
 STATUSES = ("open", "closed")
 URGENCY_LEVELS = ("1", "2", "3")

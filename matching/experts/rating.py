@@ -99,7 +99,7 @@ def history_frame(
     visits = visits.loc[known & visits["rating"].notna()]
     if len(visits) < MIN_VISITS:
         return None
-    history = ExpertTables(tables.experts, past, tables.villages, tables.deep_poverty_counties)
+    history = ExpertTables(tables.experts, past, tables.villages, tables.key_counties)
     need = np.asarray(
         pd.Index(history.needs["need_id"]).get_indexer(visits["need_id"]), dtype=np.int64
     )

@@ -119,7 +119,7 @@ def assignment_explanation(row: dict[Any, Any]) -> dict[str, Any]:
         term("priority_tier", int(row["priority_tier"])),
         term("deep_poverty_village", bool(row["deep_poverty_village"])),
         term("extremely_poor_township", bool(row["extremely_poor_township"])),
-        term("deep_poverty_county", bool(row["deep_poverty_county"])),
+        term("key_county", bool(row["key_county"])),
         term("urgency", int(row["urgency"])),
         term("edge_weight", rounded(row["edge_weight"])),
         term("stability_bonus", bool(bonus)),

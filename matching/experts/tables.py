@@ -27,7 +27,12 @@ NEED_COLUMNS = (
 VILLAGE_COLUMNS = (
     "village_id", "county_code", "lat", "lon", "deep_poverty", "extremely_poor_township",
 )  # fmt: skip
-PRIORITY_FLAGS = ("deep_poverty_village", "extremely_poor_township", "deep_poverty_county")
+PRIORITY_FLAGS = ("deep_poverty_village", "extremely_poor_township", "key_county")
+# A deep-poverty village outranks every other need: its weight (3) exceeds the other two
+# flags together, so deep-poverty villages come first, then key counties (and the
+# extremely poor townships inside them).
+PRIORITY_WEIGHTS = (3, 1, 1)
+MAX_TIER = sum(PRIORITY_WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ class ExpertTables:
     experts: pd.DataFrame
     needs: pd.DataFrame
     villages: pd.DataFrame
-    deep_poverty_counties: frozenset[str] = field(default_factory=frozenset)
+    # The national key counties for rural revitalisation (国家乡村振兴重点帮扶县, from 2021).
+    key_counties: frozenset[str] = field(default_factory=frozenset)
     # Past visits (expert_id, need_id, village_id, rating) and the closed needs they served:
     # the history the rating model learns from. None: no history (content scores only).
     visits: pd.DataFrame | None = None
@@ -76,23 +82,25 @@ class ExpertTables:
 
     @cached_property
     def priority_flags(self) -> pd.DataFrame:
-        """Per need: deep-poverty village, extremely poor township, deep-poverty county."""
+        """Per need: deep-poverty village, extremely poor township, key county."""
         village = self.need_village
-        county = village["county_code"].isin(self.deep_poverty_counties)
+        county = village["county_code"].isin(self.key_counties)
         return pd.DataFrame(
             {
                 "deep_poverty_village": village["deep_poverty"].astype(int).to_numpy(),
                 "extremely_poor_township": village["extremely_poor_township"]
                 .astype(int)
                 .to_numpy(),
-                "deep_poverty_county": county.astype(int).to_numpy(),
+                "key_county": county.astype(int).to_numpy(),
             }
         )
 
     @cached_property
     def tier(self) -> IntArray:
-        """Priority tier 0–3: how many of the three deep-poverty flags a need carries."""
-        return np.asarray(self.priority_flags.to_numpy().sum(axis=1), dtype=np.int64)
+        """Priority tier 0–5: 3 × deep-poverty village + extremely poor township + key
+        county, so any deep-poverty village (tier ≥ 3) comes before any other need (≤ 2)."""
+        flags = self.priority_flags.to_numpy()
+        return np.asarray(flags @ np.array(PRIORITY_WEIGHTS), dtype=np.int64)
 
     @cached_property
     def periods(self) -> dict[str, int]:

@@ -15,8 +15,11 @@ class LabourConfig:
     Every eligible pair is scored; the engine sees the pairs column generation needs
     (`matching.labour.pricing`). An edge weight is `predicted retention × priority +
     city_weight × city wish + industry_weight × industry wish + wage_weight × wage term`,
-    where priority is `1 + poor_bonus × registered poor + deep_village_bonus ×
-    deep-poverty village`. Retention dominates: a placement that lasts is the goal.
+    where priority is `1 + poor_bonus × supported household + deep_village_bonus ×
+    deep-poverty village + key_county_bonus × key county` (a supported household is a
+    脱贫户 or 监测对象, or registered poor when the data has no 2026 status). Deep-poverty
+    villages come first, then key counties. Retention dominates: a placement that lasts
+    is the goal.
     """
 
     near_km: float = 1000.0  # how far a worker unwilling to go far still goes
@@ -29,6 +32,7 @@ class LabourConfig:
     engine_slack: float = 0.02  # the engine also sees pairs this close to a zero reduced cost
     poor_bonus: float = 0.5
     deep_village_bonus: float = 0.3
+    key_county_bonus: float = 0.15  # below deep_village_bonus: deep-poverty villages first
     city_weight: float = 0.15
     industry_weight: float = 0.15
     wage_weight: float = 0.1
@@ -50,8 +54,8 @@ class LabourConfig:
             raise InvalidInputError(
                 "posting_top_extra must be non-negative.", item="posting_top_extra"
             )
-        for name in ("near_km", "poor_bonus", "deep_village_bonus", "city_weight",
-                     "industry_weight", "wage_weight"):  # fmt: skip
+        for name in ("near_km", "poor_bonus", "deep_village_bonus", "key_county_bonus",
+                     "city_weight", "industry_weight", "wage_weight"):  # fmt: skip
             if getattr(self, name) < 0:
                 raise InvalidInputError(f"{name} must be non-negative.", item=name)
         check_solver_settings(self.solver, self.work_limit, self.time_limit)

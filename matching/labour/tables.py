@@ -10,6 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from matching.data.reference import pairings_in_force, period_year
 from matching.data.tables import codes_matrix, require_columns, vocabulary
 from matching.scoring.geo import haversine_km
 
@@ -37,11 +38,15 @@ class Workforce:
     postings: pd.DataFrame
     villages: pd.DataFrame
     cities: pd.DataFrame  # partner_cities: city_code, lat, lon
-    pairings: pd.DataFrame  # partner_city_code, prefecture_code (in force)
+    # partner_city_code, prefecture_code, and optionally since_year / until_year: with the
+    # years, a pair counts for a posting only in the posting's year (its `period`).
+    pairings: pd.DataFrame
     # (worker_id, posting_id) pairs never to propose: a city rejected the worker for the
     # posting, or a coordinator forbade the pair. Pairs naming no worker or posting here
     # are ignored (closed postings, workers out of scope).
     refused: frozenset[tuple[str, str]] = frozenset()
+    # The national key counties (国家乡村振兴重点帮扶县): a priority after deep-poverty villages.
+    key_counties: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         require_columns(self.workers, WORKER_COLUMNS, "workers")
@@ -61,6 +66,23 @@ class Workforce:
     def worker_village(self) -> pd.DataFrame:
         village = self.villages.set_index("village_id").loc[self.workers["village_id"]]
         return village.reset_index()
+
+    @cached_property
+    def supported_household(self) -> FloatArray:
+        """1 for a 脱贫户 or 监测对象 (2026 status), else 0; without the status column, the
+        registered-poor flag."""
+        if "household_status" in self.workers.columns:
+            status = self.workers["household_status"].astype(str)
+            return np.asarray(status.isin(("脱贫户", "监测对象")), dtype=np.float64)
+        return self.workers["registered_poor"].to_numpy(np.float64)
+
+    @cached_property
+    def key_county(self) -> FloatArray:
+        """1 for a worker whose village lies in a key county, else 0."""
+        if "county_code" not in self.worker_village.columns:
+            return np.zeros(self.n_workers)
+        counties = self.worker_village["county_code"].astype(str)
+        return np.asarray(counties.isin(self.key_counties), dtype=np.float64)
 
     @cached_property
     def refused_postings(self) -> dict[int, IntArray]:
@@ -115,22 +137,61 @@ class Workforce:
         return table
 
     @cached_property
-    def paired(self) -> npt.NDArray[np.bool_]:
-        """Prefectures × cities: the city is the prefecture's east–west partner."""
+    def posting_year(self) -> IntArray | None:
+        """Each posting's year (from its period), or None when postings carry no period."""
+        if "period" not in self.postings.columns:
+            return None
+        return np.array([period_year(p) for p in self.postings["period"]], dtype=np.int64)
+
+    def pairs_in_force(self, year: int | None) -> pd.DataFrame:
+        """The pairings in force in `year` (all of them for undated pairings or year None)."""
+        if year is None or "since_year" not in self.pairings.columns:
+            return self.pairings
+        return pairings_in_force(self.pairings, year)
+
+    def _paired_table(self, year: int | None) -> npt.NDArray[np.bool_]:
         table = np.zeros((len(self.prefecture_index), len(self.city_index)), dtype=bool)
+        pairs = self.pairs_in_force(year)
         for city, prefecture in zip(
-            self.pairings["partner_city_code"], self.pairings["prefecture_code"], strict=True
+            pairs["partner_city_code"], pairs["prefecture_code"], strict=True
         ):
             if city in self.city_index and prefecture in self.prefecture_index:
                 table[self.prefecture_index[prefecture], self.city_index[city]] = True
         return table
 
     @cached_property
+    def paired(self) -> npt.NDArray[np.bool_]:
+        """Prefectures × cities: the city is the prefecture's east–west partner in the year
+        of this market's latest posting (a model feature; the earmark rule checks each
+        posting's own year, see `earmarked`)."""
+        years = self.posting_year
+        return self._paired_table(int(years.max()) if years is not None and years.size else None)
+
+    @cached_property
+    def posting_paired(self) -> npt.NDArray[np.bool_]:
+        """Postings × prefectures: paired with the posting's city in the posting's year."""
+        table = np.zeros((self.n_postings, len(self.prefecture_index)), dtype=bool)
+        years = self.posting_year
+        city = self.posting_city
+        for year in sorted(set(years.tolist())) if years is not None else [None]:
+            rows = np.flatnonzero(years == year) if years is not None else np.arange(table.shape[0])
+            known = rows[city[rows] >= 0]
+            table[known] = self._paired_table(year)[:, city[known]].T
+        return table
+
+    @cached_property
     def earmarked(self) -> npt.NDArray[np.bool_]:
-        """Postings × prefectures: the posting takes workers from there (open = all)."""
+        """Postings × prefectures: the posting takes workers from there (open = all).
+
+        An earmark counts only for prefectures paired with the posting's city in the
+        posting's year: a posting earmarked for a prefecture its city is not paired with
+        then takes nobody from there (`load_dataset` refuses such rows up front).
+        """
         marks = codes_matrix(self.postings["earmarked_prefecture_codes"], self.prefecture_index)
         table: npt.NDArray[np.bool_] = marks.toarray() > 0
-        table[~table.any(axis=1)] = True
+        open_to_all = ~table.any(axis=1)
+        table &= self.posting_paired
+        table[open_to_all] = True
         return table
 
     @cached_property

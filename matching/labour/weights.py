@@ -1,8 +1,9 @@
 """Edge weights of (worker, posting) pairs: predicted retention × priority plus wishes.
 
 `weight = retention × priority + city_weight × city wish + industry_weight × industry
-wish + wage_weight × wage term`, with `priority = 1 + poor_bonus × registered poor +
-deep_village_bonus × deep-poverty village`. The same weight is computed for aligned pairs
+wish + wage_weight × wage term`, with `priority = 1 + poor_bonus × supported household
+(脱贫户 or 监测对象) + deep_village_bonus × deep-poverty village + key_county_bonus × key
+county`. The same weight is computed for aligned pairs
 (edges handed to the engine) and for grids of workers × postings (every eligible pair is
 scored this way once, block by block).
 """
@@ -49,10 +50,16 @@ class LabourEdges:
 
 
 def priority(force: Workforce, config: LabourConfig, worker: IntArray) -> FloatArray:
-    """1 + bonuses for registered-poor households and deep-poverty villages."""
-    poor = force.workers["registered_poor"].to_numpy(np.float64)[worker]
+    """1 + bonuses for supported households, deep-poverty villages and key counties."""
+    poor = force.supported_household[worker]
     deep = force.worker_village["deep_poverty"].to_numpy(np.float64)[worker]
-    return np.asarray(1.0 + config.poor_bonus * poor + config.deep_village_bonus * deep)
+    key = force.key_county[worker]
+    return np.asarray(
+        1.0
+        + config.poor_bonus * poor
+        + config.deep_village_bonus * deep
+        + config.key_county_bonus * key
+    )
 
 
 @dataclass(frozen=True)

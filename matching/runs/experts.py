@@ -19,13 +19,13 @@ STAGE_NAMES = ("lead", "team")
 
 
 def expert_tables(dataset: Dataset, reference: Reference) -> ExpertTables:
-    """Open needs, all experts, villages, the deep-poverty counties, and the past visits
-    with the closed needs they served (the rating model's history)."""
+    """Open needs, all experts, villages, the key counties, and the past visits with the
+    closed needs they served (the rating model's history)."""
     counties = reference.counties
-    deep = frozenset(counties.loc[counties["deep_poverty"] == 1, "county_code"].astype(str))
+    key = frozenset(counties.loc[counties["key_county"] == 1, "county_code"].astype(str))
     needs = dataset.needs.loc[dataset.needs["status"] == "open"]
     past = dataset.needs.loc[dataset.needs["status"] == "closed"]
-    return ExpertTables(dataset.experts, needs, dataset.villages, deep, dataset.visits, past)
+    return ExpertTables(dataset.experts, needs, dataset.villages, key, dataset.visits, past)
 
 
 def run_expert_match(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -29,23 +28,21 @@ LabourResult = MatchResult[LabourRun, LabourConfig]
 SOLVE_NAME = "placement"
 
 
-def _planning_year(dataset: Dataset) -> int:
-    periods = dataset.manifest.get("planning_periods") or sorted(set(dataset.postings["period"]))
-    found = re.match(r"(\d{4})", str(periods[0])) if len(periods) else None
-    return int(found.group(1)) if found else 9999
-
-
 def workforces(
     dataset: Dataset, reference: Reference, refused: frozenset[tuple[str, str]] = frozenset()
 ) -> tuple[Workforce, Workforce]:
     """The market to match (open postings, without the `refused` pairs) and the history
     (closed postings)."""
-    pairings = reference.active_pairings(_planning_year(dataset))
+    # Dated pairings: each posting is judged by the pairs in force in its own period.
+    pairings = reference.pairings
+    counties = reference.counties
+    key = frozenset(counties.loc[counties["key_county"] == 1, "county_code"].astype(str))
     status = dataset.postings["status"]
 
     def force(postings: pd.DataFrame, refused: frozenset[tuple[str, str]]) -> Workforce:
+        cities = reference.partner_cities
         return Workforce(
-            dataset.workers, postings, dataset.villages, reference.partner_cities, pairings, refused
+            dataset.workers, postings, dataset.villages, cities, pairings, refused, key
         )
 
     return force(dataset.postings.loc[status == "open"], refused), force(

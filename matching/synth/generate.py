@@ -110,7 +110,7 @@ def generate(
     periods, statuses = posting_periods(
         rng, spec.open_postings, closed_count, PLANNING_PERIODS, PLACEMENT_HISTORY_PERIODS
     )
-    postings = number_postings(make_postings(rng, ref, catalog, periods, statuses, PLANNING_YEAR))
+    postings = number_postings(make_postings(rng, ref, catalog, periods, statuses))
     manifest = {
         "scale": spec.name,
         "seed": seed,

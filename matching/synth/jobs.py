@@ -1,7 +1,8 @@
-"""Job sectors shared by workers and postings: illustrative weights and wage levels.
+"""Job sectors shared by workers and postings: illustrative weights and wage factors.
 
-Wage levels are round illustrative figures for factory and service jobs in eastern
-cities, not survey data.
+A city's own wage level and sector mix are reference data (partner_cities.csv); the
+factors here scale the city's wage by sector. All are round illustrative figures, not
+survey data.
 """
 
 from __future__ import annotations
@@ -16,16 +17,6 @@ SECTOR_WEIGHTS = {
     "SECU": 0.08,
     "MACH": 0.10,
     "GEN": 0.05,
-}
-CITY_WAGE_YUAN = {
-    "shanghai": 5600,
-    "shenzhen": 5400,
-    "guangzhou": 5000,
-    "hangzhou": 5000,
-    "suzhou": 4900,
-    "ningbo": 4800,
-    "qingdao": 4400,
-    "dalian": 4200,
 }
 SECTOR_WAGE_FACTOR = {
     "ELEC": 1.0,

@@ -1,8 +1,11 @@
 """Job postings of eastern partner cities, open now or closed (behind history placements).
 
-Employers are shared between open and closed postings so a learned model can see the
-same employer twice. About 60% of postings are earmarked for the city's paired
-prefecture(s) (东西部劳务协作); the rest are open to all.
+A posting comes from a city paired with Guizhou in the posting's year (pairings.csv, each
+city weighted by how many prefectures it pairs with then); its sector follows the city's
+`sector_weights` and its wage the city's `wage_yuan_month` (partner_cities.csv). Employers
+are shared between open and closed postings so a learned model can see the same employer
+twice. About 60% of postings are earmarked for the prefecture(s) the city is paired with
+in the posting's year (东西部劳务协作); the rest are open to all.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.data.reference import Reference
+from matching.data.reference import Reference, period_year
 from matching.data.tables import join_codes
+from matching.errors import InvalidInputError
 from matching.synth import names
 from matching.synth.catalog import Catalog
-from matching.synth.jobs import CITY_WAGE_YUAN, SECTOR_MAX_AGE, SECTOR_WAGE_FACTOR, SECTOR_WEIGHTS
+from matching.synth.jobs import SECTOR_MAX_AGE, SECTOR_WAGE_FACTOR, SECTOR_WEIGHTS
 from matching.synth.sampling import draw_from_pools, make_ids
 from matching.synth.text_jobs import posting_descriptions
 from matching.synth.vocabulary import JOB_TITLES
@@ -27,7 +31,8 @@ def _employers(
     rng: np.random.Generator, ref: Reference, city: list[str], sector: list[str]
 ) -> tuple[list[str], list[str]]:
     """Employer id and name per posting; each employer is one city and one sector."""
-    slots = max(1, len(city) // (POSTINGS_PER_EMPLOYER * len(SECTOR_WEIGHTS) * len(CITY_WAGE_YUAN)))
+    per_slot = POSTINGS_PER_EMPLOYER * len(SECTOR_WEIGHTS) * max(1, len(set(city)))
+    slots = max(1, len(city) // per_slot)
     keys = pd.DataFrame(
         {"city": city, "sector": sector, "slot": rng.integers(0, slots, size=len(city))}
     )
@@ -41,12 +46,47 @@ def _employers(
     return merged["employer_id"].tolist(), merged["employer_name_zh"].tolist()
 
 
-def _earmarks(rng: np.random.Generator, ref: Reference, city: list[str], year: int) -> list[str]:
-    active = ref.active_pairings(year)
-    paired = active.groupby("partner_city_code")["prefecture_code"].agg(join_codes)
+def _cities(rng: np.random.Generator, ref: Reference, years: list[int]) -> list[str]:
+    """A city in force in each posting's year, weighted by the prefectures it pairs with."""
+    city = np.full(len(years), "", dtype=object)
+    year_of = np.asarray(years)
+    for year in sorted(set(years)):
+        counts = ref.active_pairings(year)["partner_city_code"].value_counts()
+        if counts.empty:
+            raise InvalidInputError(f"No partner city is paired in {year}.", item="period")
+        codes = [c for c in ref.partner_cities["city_code"] if c in counts.index]
+        weight = counts.reindex(codes).to_numpy(np.float64)
+        at = np.flatnonzero(year_of == year)
+        city[at] = rng.choice(codes, size=at.size, p=weight / weight.sum())
+    return [str(c) for c in city]
+
+
+def _sectors(rng: np.random.Generator, ref: Reference, city: list[str]) -> list[str]:
+    """A job sector per posting, drawn from its city's sector weights."""
+    sector = np.full(len(city), "", dtype=object)
+    city_of = np.asarray(city)
+    for code in sorted(set(city)):
+        weights = ref.sector_weights(code)
+        at = np.flatnonzero(city_of == code)
+        p = np.array(list(weights.values()))
+        sector[at] = rng.choice(list(weights), size=at.size, p=p / p.sum())
+    return [str(s) for s in sector]
+
+
+def _earmarks(
+    rng: np.random.Generator, ref: Reference, city: list[str], years: list[int]
+) -> list[str]:
+    """The prefectures paired with the posting's city in the posting's year, or ""."""
+    paired = {
+        year: ref.active_pairings(year)
+        .groupby("partner_city_code")["prefecture_code"]
+        .agg(join_codes)
+        for year in sorted(set(years))
+    }
     earmark = rng.random(len(city)) < EARMARKED_SHARE
     return [
-        str(paired.get(c, "")) if e else "" for c, e in zip(city, earmark.tolist(), strict=True)
+        str(paired[y].get(c, "")) if e else ""
+        for c, y, e in zip(city, years, earmark.tolist(), strict=True)
     ]
 
 
@@ -64,20 +104,20 @@ def make_postings(
     catalog: Catalog,
     periods: list[str],
     status: list[str],
-    year: int,
 ) -> pd.DataFrame:
     """One posting per entry of `periods` (with its `status`); ids are left to the caller."""
     size = len(periods)
-    sectors, weights = zip(*SECTOR_WEIGHTS.items(), strict=True)
-    sector = rng.choice(list(sectors), size=size, p=np.array(weights) / sum(weights)).tolist()
-    city = rng.choice(list(CITY_WAGE_YUAN), size=size).tolist()
+    years = [period_year(p) for p in periods]
+    city = _cities(rng, ref, years)
+    sector = _sectors(rng, ref, city)
     main_skill = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(sector), 1)[
         :, 0
     ].tolist()
     requires_skill = rng.random(size) < 0.6
     employer_id, employer_name = _employers(rng, ref, city, sector)
+    city_wage = ref.partner_cities.set_index("city_code")["wage_yuan_month"]
     base = np.array(
-        [CITY_WAGE_YUAN[c] * SECTOR_WAGE_FACTOR[s] for c, s in zip(city, sector, strict=True)]
+        [city_wage[c] * SECTOR_WAGE_FACTOR[s] for c, s in zip(city, sector, strict=True)]
     )
     wage = (np.round(base * rng.lognormal(0.0, 0.12, size=size) / 100) * 100).astype(np.int64)
     frame = pd.DataFrame(
@@ -97,7 +137,7 @@ def make_postings(
             + rng.choice([-5, 0, 5], size=size),
             "housing": (rng.random(size) < 0.7).astype(np.int64),
             "meals": (rng.random(size) < 0.6).astype(np.int64),
-            "earmarked_prefecture_codes": _earmarks(rng, ref, city, year),
+            "earmarked_prefecture_codes": _earmarks(rng, ref, city, years),
             "period": periods,
             "status": status,
         }

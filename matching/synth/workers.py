@@ -14,6 +14,7 @@ import pandas as pd
 from matching.data.reference import Reference
 from matching.data.tables import join_codes, split_codes
 from matching.synth.catalog import Catalog
+from matching.synth.households import household_statuses
 from matching.synth.jobs import SECTOR_WEIGHTS
 from matching.synth.sampling import IntArray, categorical_rows, draw_from_pools, join_rows, make_ids
 from matching.synth.text_people import worker_descriptions
@@ -82,7 +83,7 @@ def _intended_cities(
 ) -> list[str]:
     active = ref.active_pairings(year)
     paired = dict(zip(active["prefecture_code"], active["partner_city_code"], strict=True))
-    cities = ref.partner_cities["city_code"].to_numpy()
+    cities = np.array(ref.cities_in_force(year))
     other = rng.choice(cities, size=len(prefecture))
     u = rng.random((len(prefecture), 2))
     return [
@@ -195,4 +196,6 @@ def make_workers(
         }
     )
     frame["self_description_zh"] = _descriptions(rng, ref, catalog, frame, farm)
+    statuses = household_statuses(rng, frame["registered_poor"].to_numpy())
+    frame.insert(list(frame.columns).index("registered_poor") + 1, "household_status", statuses)
     return frame

@@ -52,7 +52,7 @@ HOW_TO_INSTALL = (
 OTHER_ACCOUNTS = [
     DemoAccount("county-other", "county-other-pass", Role.COUNTY, "weining"),
     DemoAccount("expert-other", "expert-other-pass", Role.EXPERT, "E00002"),
-    DemoAccount("city-other", "city-other-pass", Role.CITY, "guangzhou"),
+    DemoAccount("city-other", "city-other-pass", Role.CITY, "foshan"),
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}

@@ -1,4 +1,4 @@
-"""The partner city's journey (上海市, desktop): log in, download the template, upload a
+"""The partner city's journey (广州市, desktop): log in, download the template, upload a
 file with two bad rows (a wage that is no number, a missing title), see both rows named with
 their fields, fix the file and upload it again, then confirm a hire for a candidate.
 
@@ -52,7 +52,7 @@ def _row(reference: str, title: str, wage: str) -> list[str]:
     return [
         reference,
         "",
-        "上海申达针织有限公司",
+        "广州申达针织有限公司",
         title,
         "GARM",
         "6",
@@ -63,7 +63,7 @@ def _row(reference: str, title: str, wage: str) -> list[str]:
         "45",
         "是",
         "是",
-        "zunyi",
+        "bijie",
         "2026Q2",
         "open",
         "招收缝纫、套口工，包吃住。",
@@ -77,7 +77,7 @@ def test_a_city_fixes_an_upload_and_confirms_a_hire(
     heading = page.get_by_role("heading", level=1)
     page.goto("/app/login")
     log_in(page, "city", live_server.accounts["city"].password, shot="city-login")
-    expect(heading).to_have_text("我的岗位：上海市")
+    expect(heading).to_have_text("我的岗位：广州市")
     expect(page.locator("#summary")).to_contain_text("共有岗位")
     expect(page.locator("table.list tbody tr")).to_have_count(20)
     checked(page, "city-postings")
@@ -89,7 +89,7 @@ def test_a_city_fixes_an_upload_and_confirms_a_hire(
     page.get_by_label("招聘季度").fill("2026Q2")
     page.get_by_label("招聘人数").fill("5")
     page.get_by_label("月薪（元/月）").fill("0")
-    page.get_by_label("企业名称").fill("上海德润物流有限公司")
+    page.get_by_label("企业名称").fill("广州德润物流有限公司")
     page.get_by_label("证书要求").select_option("CERT-FORK")
     page.get_by_role("button", name="新建岗位").click()
     expect(page.locator("#title_zh-error")).to_have_text("请填写岗位名称（必填）。")

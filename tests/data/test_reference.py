@@ -12,8 +12,28 @@ from matching.data.tables import split_codes
 from matching.errors import InvalidInputError
 
 DEEP_POVERTY_COUNTIES = {
-    "水城县", "正安县", "关岭县", "紫云县", "纳雍县", "威宁县", "赫章县",
+    "水城区", "正安县", "关岭县", "紫云县", "纳雍县", "威宁县", "赫章县",
     "沿河县", "晴隆县", "望谟县", "册亨县", "榕江县", "从江县", "三都县",
+}  # fmt: skip
+# 国家乡村振兴重点帮扶县 (2021): the 14 deep-poverty counties and six more.
+KEY_COUNTIES = DEEP_POVERTY_COUNTIES | {"务川县", "织金县", "松桃县", "锦屏县", "剑河县", "罗甸县"}
+# The east–west partner of each prefecture, by year (see data/reference/README.md).
+PARTNERS = {
+    2014: {
+        "liupanshui": {"dalian"}, "zunyi": {"shanghai"}, "tongren": {"suzhou"},
+        "qiandongnan": {"hangzhou"}, "qianxinan": {"ningbo"}, "anshun": {"qingdao"},
+        "qiannan": {"guangzhou"}, "bijie": {"shenzhen"},
+    },
+    2018: {
+        "liupanshui": {"dalian"}, "zunyi": {"shanghai"}, "tongren": {"suzhou"},
+        "qiandongnan": {"hangzhou"}, "qianxinan": {"ningbo"}, "anshun": {"qingdao"},
+        "qiannan": {"guangzhou"}, "bijie": {"guangzhou"},
+    },
+    2026: {
+        "liupanshui": {"zhongshan"}, "zunyi": {"zhuhai"}, "tongren": {"dongguan"},
+        "qiandongnan": {"foshan"}, "qianxinan": {"huizhou"}, "anshun": {"guangzhou"},
+        "qiannan": {"guangzhou"}, "bijie": {"guangzhou"},
+    },
 }  # fmt: skip
 
 
@@ -32,11 +52,68 @@ def test_fourteen_deep_poverty_counties_by_name() -> None:
     assert flagged == DEEP_POVERTY_COUNTIES
 
 
-def test_every_prefecture_but_guiyang_is_paired() -> None:
-    """Each prefecture except 贵阳 has an eastern partner city."""
+def test_twenty_key_counties_include_the_deep_poverty_ones() -> None:
+    """The 20 national key counties (2021) are flagged, every deep-poverty county among them."""
+    counties = load_reference().counties
+    flagged = set(counties.loc[counties["key_county"] == 1, "short_name_zh"])
+    assert flagged == KEY_COUNTIES
+    assert ((counties["key_county"] == 1) | (counties["deep_poverty"] == 0)).all()
+
+
+def test_current_county_names_keep_the_old_ones_in_the_note() -> None:
+    """水城区 and 黔西市 carry their current names; the note keeps the old ones."""
+    counties = load_reference().counties.set_index("county_code")
+    for code, name, old in (("shuicheng", "水城区", "水城县"), ("qianxi", "黔西市", "黔西县")):
+        assert counties.loc[code, "name_zh"] == name
+        assert old in counties.loc[code, "name_note"]
+
+
+@pytest.mark.parametrize("year", sorted(PARTNERS))
+def test_pairings_in_force_by_year(year: int) -> None:
+    """Each prefecture but 贵阳 has exactly its partner(s) of that year, and no other."""
     ref = load_reference()
-    paired = set(ref.active_pairings(2018)["prefecture_code"])
-    assert paired == set(ref.prefectures["prefecture_code"]) - {"guiyang"}
+    active = ref.active_pairings(year)
+    found: dict[str, set[str]] = {}
+    for city, prefecture in zip(
+        active["partner_city_code"], active["prefecture_code"], strict=True
+    ):
+        found.setdefault(prefecture, set()).add(city)
+    assert found == PARTNERS[year]
+
+
+def test_every_pairing_change_cites_a_source_listed_in_the_readme() -> None:
+    """Every pairings row names sources, each one defined in data/reference/README.md."""
+    ref = load_reference()
+    readme = (reference_dir() / "README.md").read_text(encoding="utf-8")
+    for cell in ref.pairings["source"]:
+        keys = split_codes(cell)
+        assert keys and all(f"| {key} |" in readme for key in keys), cell
+
+
+def test_partner_cities_carry_wages_and_job_sectors() -> None:
+    """Every city in force since 2013 has a wage level and sector weights over job sectors."""
+    ref = load_reference()
+    jobs = set(ref.industry_codes("job"))
+    paired = set(ref.pairings["partner_city_code"])
+    assert paired <= set(ref.partner_cities["city_code"])
+    assert {"foshan", "dongguan", "zhongshan", "zhuhai", "huizhou"} <= paired
+    for code in ref.partner_cities["city_code"]:
+        weights = ref.sector_weights(code)
+        assert set(weights) <= jobs and sum(weights.values()) == pytest.approx(1.0)
+    assert ref.partner_cities["wage_yuan_month"].between(3000, 8000).all()
+
+
+def test_unknown_sector_of_a_city_names_file_row_and_column(tmp_path: Path) -> None:
+    """A city's sector that is not a job sector is refused with file, row and column."""
+    for path in reference_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    cities = pd.read_csv(tmp_path / "partner_cities.csv", dtype=str, keep_default_na=False)
+    cities.loc[1, "sector_weights"] = "ELEC:0.5;TEA:0.5"
+    cities.to_csv(tmp_path / "partner_cities.csv", index=False)
+    with pytest.raises(
+        InvalidInputError, match=r"partner_cities\.csv, row 3, column sector_weights"
+    ):
+        read_reference(tmp_path)
 
 
 def test_codes_are_unique_and_skills_sit_under_industries() -> None:

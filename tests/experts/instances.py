@@ -38,7 +38,7 @@ def tables_of(
     experts: list[dict[str, Any]],
     needs: list[dict[str, Any]],
     villages: list[dict[str, Any]],
-    deep_counties: frozenset[str] = frozenset(),
+    key_counties: frozenset[str] = frozenset(),
 ) -> ExpertTables:
     return ExpertTables(
         experts=pd.DataFrame(
@@ -48,7 +48,7 @@ def tables_of(
         villages=pd.DataFrame(
             [{**VILLAGE, "village_id": f"V{i}", **v} for i, v in enumerate(villages)]
         ),
-        deep_poverty_counties=deep_counties,
+        key_counties=key_counties,
     )
 
 

@@ -127,9 +127,14 @@ def _placed(force: Workforce, fit: RetentionFit) -> set[str]:
 def test_a_registered_poor_worker_wins_an_equal_contest(
     poor_first: bool, reference: Reference, templates: dict[str, pd.DataFrame]
 ) -> None:
-    """Two equal workers, one position: the one from a registered-poor household gets it."""
+    """Two equal workers, one position: the one from a registered-poor household (a 脱贫户
+    in 2026) gets it."""
     poor = 0 if poor_first else 1
-    workers = _workers(templates, [{"registered_poor": int(i == poor)} for i in range(2)])
+    households = [
+        {"registered_poor": int(i == poor), "household_status": "脱贫户" if i == poor else "一般"}
+        for i in range(2)
+    ]
+    workers = _workers(templates, households)
     force = _force(reference, workers, _postings(templates, [1]), _villages(templates, [0]))
     assert _placed(force, flat_retention()) == {f"W{poor}"}
 

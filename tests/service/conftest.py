@@ -41,7 +41,7 @@ Account = DemoAccount
 OTHER_ACCOUNTS = [
     Account("county-other", "county-other-pass", Role.COUNTY, "weining"),
     Account("expert-other", "expert-other-pass", Role.EXPERT, "E00002"),
-    Account("city-other", "city-other-pass", Role.CITY, "guangzhou"),
+    Account("city-other", "city-other-pass", Role.CITY, "foshan"),
 ]
 
 

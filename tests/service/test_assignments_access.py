@@ -46,8 +46,8 @@ def world(database_url: str) -> World:
             session, run=make.match_run(session, county="weining"), expert_id="E00003", need=need_w
         )
         labour = make.match_run(session, market="labour")
-        shanghai: Posting = make.open_postings(session, city="shanghai")[0]
         guangzhou: Posting = make.open_postings(session, city="guangzhou")[0]
+        foshan: Posting = make.open_postings(session, city="foshan")[0]
         loners = [
             x for x in make.workers_of(session, county="congjiang", count=20) if not x.group_id
         ]
@@ -55,10 +55,10 @@ def world(database_url: str) -> World:
         # The county pages edit and close these (no marker: nothing else uses them).
         need_cj, need_cj_close = make.open_needs(session, county="congjiang", count=5)[3:]
         hires = {
-            name: make.labour_assignment(session, run=labour, worker=worker, posting=shanghai).id
+            name: make.labour_assignment(session, run=labour, worker=worker, posting=guangzhou).id
             for name, worker in zip(("sh", "sh_reject", "sh_province"), loners, strict=False)
         }
-        gz = make.labour_assignment(session, run=labour, worker=weining_worker, posting=guangzhou)
+        gz = make.labour_assignment(session, run=labour, worker=weining_worker, posting=foshan)
         draft = make.match_run(session)  # finished, not yet published
         draft.published_at = None
         lock = Decision(expert_id="E00002", need_id=need_e2.need_id, kind="lock")
@@ -78,8 +78,8 @@ def world(database_url: str) -> World:
             "E00002": congjiang_experts | {"expert-other"},
             need_w.need_id: {"province", "county-other"},
             "E00003": {"province", "county-other"},
-            shanghai.posting_id: {"province", "county", "city"},
-            guangzhou.posting_id: {"province", "county-other", "city-other"},
+            guangzhou.posting_id: {"province", "county", "city"},
+            foshan.posting_id: {"province", "county-other", "city-other"},
             weining_worker.worker_id: {"province", "county-other", "city-other"},
             "从江县协调员通知": {"county"},
             "威宁县协调员通知": {"county-other"},
@@ -94,8 +94,8 @@ def world(database_url: str) -> World:
                 "w": w.id,
                 **hires,
                 "gz": gz.id,
-                "shanghai": shanghai.posting_id,
                 "guangzhou": guangzhou.posting_id,
+                "foshan": foshan.posting_id,
                 "inbox_county": inbox_county.id,
                 "inbox_other": inbox_other.id,
                 "need_cj": need_cj.need_id,
@@ -153,7 +153,9 @@ CASES = {
         "POST", ANSWER + "/decline", EXPERT_ONLY_OWN, "e1b", body={"reason": "没有时间"}
     ),
     "candidates": Case("GET", "/candidates", statuses(403, province=200, city=200, city_other=200)),
-    "candidates of a posting": Case("GET", "/candidates", CITY_OWN, query="?posting_id={shanghai}"),
+    "candidates of a posting": Case(
+        "GET", "/candidates", CITY_OWN, query="?posting_id={guangzhou}"
+    ),
     "confirm": Case(
         "POST",
         CANDIDATE + "/confirm",
@@ -344,7 +346,7 @@ PAGE_CASES = {
                 "GET",
                 "/postings/{posting_id}/edit",
                 CITY_OWN_PAGE,
-                "shanghai",
+                "guangzhou",
                 "",
                 None,
             ),
@@ -352,7 +354,7 @@ PAGE_CASES = {
                 "POST",
                 "/postings/{posting_id}",
                 CITY_OWN_POST,
-                "shanghai",
+                "guangzhou",
                 "",
                 POSTING_FORM,
             ),
@@ -360,7 +362,7 @@ PAGE_CASES = {
                 "POST",
                 "/postings/{posting_id}/close",
                 CITY_OWN_POST,
-                "shanghai",
+                "guangzhou",
                 "",
                 None,
             ),
@@ -381,7 +383,7 @@ PAGE_CASES = {
                 "/candidates",
                 CITY_OWN_PAGE,
                 "",
-                "?posting_id={shanghai}",
+                "?posting_id={guangzhou}",
                 None,
             ),
             "city: confirm a hire": (

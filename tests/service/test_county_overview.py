@@ -78,7 +78,7 @@ def test_the_plan_in_force_covers_needs_and_hired_workers_stop_waiting(
         make.expert_assignment(session, run=run, expert_id="E00004", need=third, state="proposed")
         make.expert_assignment(session, run=run, expert_id="E00005", need=third, state="superseded")
         worker = make.workers_of(session, county="congjiang")[0]
-        posting = make.open_postings(session, city="shanghai")[0]
+        posting = make.open_postings(session, city="guangzhou")[0]
         labour = make.match_run(session, market="labour")
         make.labour_assignment(
             session, run=labour, worker=worker, posting=posting, state="accepted"
@@ -151,7 +151,7 @@ def test_workers_hired_or_waiting_and_found_by_text(
     county = login("county")
     with make.writing(database_url) as session:
         worker = make.workers_of(session, county="congjiang")[0]
-        posting = make.open_postings(session, city="shanghai")[0]
+        posting = make.open_postings(session, city="guangzhou")[0]
         labour = make.match_run(session, market="labour")
         make.labour_assignment(
             session, run=labour, worker=worker, posting=posting, state="accepted"

@@ -43,23 +43,23 @@ FORBIDDEN_KEYS = {
 
 @dataclass(frozen=True)
 class Market:
-    posting: str  # shanghai's first open posting
-    second_posting: str  # shanghai's second open posting
-    guangzhou_posting: str
+    posting: str  # guangzhou's first open posting
+    second_posting: str  # guangzhou's second open posting
+    foshan_posting: str
     group: list[int]  # a congjiang group's members, all at `posting`
     group_workers: list[str]
     single: int  # a congjiang worker without a group, at `posting`
     weining: int  # a weining worker at `second_posting`
     proposed: int  # never shown
-    guangzhou: int  # another city's candidate
+    foshan: int  # another city's candidate
 
 
 @pytest.fixture
 def market(database_url: str) -> Market:
     with make.writing(database_url) as session:
         run = make.match_run(session, market="labour")
-        posting, second = make.open_postings(session, city="shanghai", count=2)
-        guangzhou = make.open_postings(session, city="guangzhou")[0]
+        posting, second = make.open_postings(session, city="guangzhou", count=2)
+        foshan = make.open_postings(session, city="foshan")[0]
         group = make.group_of(session, county="congjiang")
         grouped = {w.worker_id for w in group}
         loners = [
@@ -77,13 +77,13 @@ def market(database_url: str) -> Market:
         return Market(
             posting=posting.posting_id,
             second_posting=second.posting_id,
-            guangzhou_posting=guangzhou.posting_id,
+            foshan_posting=foshan.posting_id,
             group=[place(w, posting) for w in group],
             group_workers=[w.worker_id for w in group],
             single=place(loners[0], posting),
             weining=place(weining, second),
             proposed=place(loners[1], posting, "proposed"),
-            guangzhou=place(loners[2], guangzhou),
+            foshan=place(loners[2], foshan),
         )
 
 
@@ -161,7 +161,7 @@ def test_candidates_filter_by_posting_and_state(
     assert [i["assignment_id"] for i in one.json()["items"]] == [market.weining]
     none = client.get("/candidates", params={"state": "accepted"}, headers=headers)
     assert none.json()["total"] == 0
-    for posting in (market.guangzhou_posting, "P99999"):
+    for posting in (market.foshan_posting, "P99999"):
         missing = client.get("/candidates", params={"posting_id": posting}, headers=headers)
         assert missing.status_code == 404
     paged = client.get("/candidates", params={"limit": 2, "sort": "-id"}, headers=headers).json()
@@ -325,7 +325,7 @@ def test_a_rejected_pair_is_refused_to_every_later_labour_run(
     assert pair not in elsewhere.excluded
 
 
-@pytest.mark.parametrize("which", ["guangzhou", "proposed"])
+@pytest.mark.parametrize("which", ["foshan", "proposed"])
 def test_a_candidate_the_city_cannot_see_is_404(
     client: TestClient, login: Login, market: Market, which: str
 ) -> None:
@@ -352,5 +352,5 @@ def test_the_province_sees_every_citys_candidates(
     client: TestClient, login: Login, market: Market
 ) -> None:
     body = client.get("/candidates", params={"limit": 500}, headers=login("province")).json()
-    assert market.guangzhou in {i["assignment_id"] for i in body["items"]}
+    assert market.foshan in {i["assignment_id"] for i in body["items"]}
     assert market.proposed not in {i["assignment_id"] for i in body["items"]}

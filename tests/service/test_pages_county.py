@@ -146,7 +146,7 @@ def test_a_worker_refused_then_saved(
         "gender": "female",
         "education": "vocational",
         "skill_codes": ["ELEC-01"],
-        "intended_city_codes": ["shanghai", "suzhou"],
+        "intended_city_codes": ["guangzhou", "zhongshan"],
         "expected_wage_yuan": "4500",
         "group_id": member.group_id or "",
         "willing_far": "1",
@@ -172,7 +172,7 @@ def test_a_worker_refused_then_saved(
         None,
         False,
     )
-    assert api["intended_city_codes"] == ["shanghai", "suzhou"] and api["willing_far"]
+    assert api["intended_city_codes"] == ["guangzhou", "zhongshan"] and api["willing_far"]
 
 
 def test_the_workers_list_filters_waiting_and_groups(

@@ -30,7 +30,7 @@ def _posting_of(database_url: str, city: str, status: str = "open") -> str:
 def _new_posting(**changes: Any) -> dict[str, Any]:
     return {
         "city_reference": "SH-FORM-1",
-        "employer_name_zh": "上海鑫源服饰有限公司",
+        "employer_name_zh": "广州鑫源服饰有限公司",
         "title_zh": "缝纫工",
         "industry_code": "GARM",
         "positions": 4,
@@ -49,7 +49,7 @@ def test_a_city_posts_changes_and_closes_its_own_posting(
     created = client.post("/postings", headers=headers, json=_new_posting())
     assert created.status_code == 201, created.text
     posting = created.json()
-    assert posting["posting_id"] == "P00251" and posting["partner_city_code"] == "shanghai"
+    assert posting["posting_id"] == "P00251" and posting["partner_city_code"] == "guangzhou"
     assert posting["industry_label"] == "服装纺织"
     again = client.post("/postings", headers=headers, json=_new_posting())
     assert again.status_code == 409  # the reference is taken: change that posting instead
@@ -81,15 +81,15 @@ def test_the_province_names_the_city_and_codes_are_checked(
     headers = login("province")
     unnamed = client.post("/postings", headers=headers, json=_new_posting())
     assert unnamed.json()["error"]["details"] == [{"field": "partner_city_code"}]
-    made = client.post("/postings", headers=headers, json=_new_posting(partner_city_code="dalian"))
-    assert made.status_code == 201 and made.json()["partner_city_code"] == "dalian"
+    made = client.post("/postings", headers=headers, json=_new_posting(partner_city_code="zhuhai"))
+    assert made.status_code == 201 and made.json()["partner_city_code"] == "zhuhai"
     for field, change in {
         "industry_code": {"industry_code": "TEA"},
         "required_certificate_codes": {"required_certificate_codes": ["CERT-NOPE"]},
         "earmarked_prefecture_codes": {"earmarked_prefecture_codes": ["atlantis"]},
     }.items():
         answer = client.post(
-            "/postings", headers=headers, json=_new_posting(partner_city_code="dalian", **change)
+            "/postings", headers=headers, json=_new_posting(partner_city_code="zhuhai", **change)
         )
         assert answer.status_code == 422 and answer.json()["error"]["details"] == [{"field": field}]
 
@@ -108,8 +108,8 @@ def test_lists_filter_and_sort(client: TestClient, login: Login) -> None:
 
 def test_access_matrix(client: TestClient, login: Login, database_url: str) -> None:
     """Every role × own / other city; a coordinator reads open postings only."""
-    own, other = _posting_of(database_url, "shanghai"), _posting_of(database_url, "guangzhou")
-    own_closed = _posting_of(database_url, "shanghai", "closed")
+    own, other = _posting_of(database_url, "guangzhou"), _posting_of(database_url, "foshan")
+    own_closed = _posting_of(database_url, "guangzhou", "closed")
     cases = [
         ("province", "GET", f"/postings/{other}", None, 200),
         ("province", "PATCH", f"/postings/{own}", {"positions": 3}, 200),
@@ -118,7 +118,7 @@ def test_access_matrix(client: TestClient, login: Login, database_url: str) -> N
         ("city", "GET", f"/postings/{other}", None, 404),
         ("city", "PATCH", f"/postings/{other}", {"positions": 3}, 404),
         ("city", "DELETE", f"/postings/{other}", None, 404),
-        ("city", "POST", "/postings", _new_posting(partner_city_code="guangzhou"), 403),
+        ("city", "POST", "/postings", _new_posting(partner_city_code="foshan"), 403),
         ("city-other", "GET", f"/postings/{own}", None, 404),
         ("city-other", "PATCH", f"/postings/{own}", {"positions": 2}, 404),
         ("county", "GET", f"/postings/{own}", None, 200),
@@ -147,7 +147,7 @@ def test_access_matrix(client: TestClient, login: Login, database_url: str) -> N
         assert answer.status_code == status, (account, method, path, answer.text)
         for posting in hidden.get(account, []):
             assert secrets[posting] not in answer.text, (account, method, path)
-    for account, city in (("city", "shanghai"), ("city-other", "guangzhou")):
+    for account, city in (("city", "guangzhou"), ("city-other", "foshan")):
         listed = client.get("/postings", headers=login(account), params={"limit": 500}).json()
         assert listed["total"] > 0
         assert {p["partner_city_code"] for p in listed["items"]} == {city}

@@ -125,7 +125,7 @@ def _labour(session: Session, run_id: int) -> tuple[str, str]:
         .order_by(Worker.worker_id)
     ).first()
     posting = session.scalars(
-        select(Posting.posting_id).where(Posting.partner_city_code == "shanghai").limit(1)
+        select(Posting.posting_id).where(Posting.partner_city_code == "guangzhou").limit(1)
     ).one()
     placed = session.execute(
         select(Placement.worker_id, Placement.posting_id)
@@ -147,7 +147,7 @@ def _labour(session: Session, run_id: int) -> tuple[str, str]:
         posting_id=posting,
     )
     assert worker is not None
-    return worker, "shanghai"
+    return worker, "guangzhou"
 
 
 @pytest.fixture

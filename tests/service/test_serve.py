@@ -158,14 +158,14 @@ def test_serve_demo_logs_in_over_http_and_stops_cleanly(
 def test_banner_prints_every_account_and_the_docs_url() -> None:
     accounts = [
         DemoAccount("province", "p-pass-123456", Role.PROVINCE, None),
-        DemoAccount("city", "c-pass-123456", Role.CITY, "shanghai"),
+        DemoAccount("city", "c-pass-123456", Role.CITY, "guangzhou"),
     ]
     text = banner("http://127.0.0.1:8000", "postgresql://u:secret@db/x", accounts, 42)
     assert "http://127.0.0.1:8000/docs" in text
     assert "http://127.0.0.1:8000/app/" in text
     assert _printed_password(text, "province") == "p-pass-123456"
     assert _printed_password(text, "city") == "c-pass-123456"
-    assert "帮扶城市 (city)" in text and "shanghai" in text
+    assert "帮扶城市 (city)" in text and "guangzhou" in text
     assert "secret" not in text  # the database password is never printed
     assert _worker_pid(text) == 42
 

@@ -26,7 +26,7 @@ def posting_row(reference: str, **changes: Any) -> dict[str, Any]:
     row = {
         "city_reference": reference,
         "employer_id": "C90001",
-        "employer_name_zh": "上海鑫源服饰有限公司",
+        "employer_name_zh": "广州鑫源服饰有限公司",
         "title_zh": "横机工",
         "industry_code": "GARM",
         "positions": "9",
@@ -37,7 +37,7 @@ def posting_row(reference: str, **changes: Any) -> dict[str, Any]:
         "max_age": "45",
         "housing": "是",
         "meals": "0",
-        "earmarked_prefecture_codes": "zunyi",
+        "earmarked_prefecture_codes": "bijie",
         "period": "2026Q2",
         "status": "open",
         "description_zh": "长期招横机工，提供免费宿舍，附近吃饭方便。",
@@ -98,20 +98,20 @@ def test_a_good_file_creates_every_row_with_labels_and_an_audit_entry(
     client: TestClient, login: Login, database_url: str
 ) -> None:
     """Three rows → three postings of the caller's city, numbered after the loaded ones."""
-    before = city_postings(database_url, "shanghai")
+    before = city_postings(database_url, "guangzhou")
     rows = [posting_row(f"SH-{n}") for n in range(3)]
     answer = upload(client, login("city"), csv_file(rows))
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["rows"], body["created"], body["updated"], body["unchanged"]) == (3, 3, 0, 0)
-    assert body["partner_city_code"] == "shanghai"
+    assert body["partner_city_code"] == "guangzhou"
     assert [p["row"] for p in body["postings"]] == [2, 3, 4]
     assert [p["posting_id"] for p in body["postings"]] == ["P00251", "P00252", "P00253"]
-    assert city_postings(database_url, "shanghai") == before + 3
+    assert city_postings(database_url, "guangzhou") == before + 3
     stored = client.get("/postings/P00251", headers=login("city")).json()
     assert stored["title_zh"] == "横机工" and stored["housing"] is True and stored["meals"] is False
-    assert stored["earmarked_prefecture_codes"] == ["zunyi"]
-    assert stored["status_label"] == "招聘中" and stored["partner_city_label"] == "上海市"
+    assert stored["earmarked_prefecture_codes"] == ["bijie"]
+    assert stored["status_label"] == "招聘中" and stored["partner_city_label"] == "广州市"
     audited = select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "posting")
     assert scalar(database_url, audited) == 3
 
@@ -119,7 +119,7 @@ def test_a_good_file_creates_every_row_with_labels_and_an_audit_entry(
 def test_a_file_with_bad_rows_names_each_row_and_field_and_stores_nothing(
     client: TestClient, login: Login, database_url: str
 ) -> None:
-    before = city_postings(database_url, "shanghai")
+    before = city_postings(database_url, "guangzhou")
     rows = [
         posting_row("OK-1"),
         posting_row("BAD-2", wage_yuan_month="lots", industry_code="TEA"),
@@ -145,7 +145,7 @@ def test_a_file_with_bad_rows_names_each_row_and_field_and_stores_nothing(
     }
     unknown = next(p for p in error["details"] if p["field"] == "required_skill_codes")
     assert "NOPE-9" in unknown["message"] and "GARM-01" not in unknown["message"]
-    assert city_postings(database_url, "shanghai") == before
+    assert city_postings(database_url, "guangzhou") == before
 
 
 def test_a_wrong_header_is_named_before_any_row(client: TestClient, login: Login) -> None:
@@ -213,14 +213,14 @@ def test_who_may_upload_and_for_which_city(
     content = csv_file([posting_row("W-1")])
     assert upload(client, login("county"), content).status_code == 403
     assert upload(client, login("expert"), content).status_code == 403
-    other = upload(client, login("city"), content, partner_city_code="guangzhou")
+    other = upload(client, login("city"), content, partner_city_code="foshan")
     assert other.status_code == 403
     unnamed = upload(client, login("province"), content)
     assert unnamed.status_code == 422
     assert unnamed.json()["error"]["details"] == [{"field": "partner_city_code"}]
-    by_province = upload(client, login("province"), content, partner_city_code="guangzhou")
+    by_province = upload(client, login("province"), content, partner_city_code="foshan")
     assert by_province.status_code == 200
-    assert by_province.json()["partner_city_code"] == "guangzhou"
+    assert by_province.json()["partner_city_code"] == "foshan"
     # The same reference in another city is another posting.
     assert upload(client, login("city"), content).json()["created"] == 1
 

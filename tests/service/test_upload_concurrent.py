@@ -69,7 +69,7 @@ def test_twenty_concurrent_uploads_lose_and_duplicate_nothing(
     with Session(engine) as session:
         stored = session.execute(
             select(Posting.city_reference, Posting.posting_id, Posting.wage_yuan_month).where(
-                Posting.partner_city_code == "shanghai", Posting.city_reference.is_not(None)
+                Posting.partner_city_code == "guangzhou", Posting.city_reference.is_not(None)
             )
         ).all()
         created = session.scalars(

@@ -54,7 +54,7 @@ def _new_worker(village_id: str, **changes: Any) -> dict[str, Any]:
         "skill_codes": [],
         "certificate_codes": ["CERT-ELEC"],
         "intended_industry_codes": ["ELEC"],
-        "intended_city_codes": ["shanghai"],
+        "intended_city_codes": ["guangzhou"],
         "willing_far": True,
         "expected_wage_yuan": 4500,
         "self_description_zh": "今年32岁，读到初中，想去电子厂。",
@@ -196,3 +196,33 @@ def test_a_nul_character_is_bad_input_not_a_server_error(client: TestClient, log
     assert answer.status_code == 422
     looked_up = client.get("/workers/W%00001", headers=login("county"))
     assert looked_up.status_code in (404, 422)
+
+
+def test_household_status_follows_and_agrees_with_the_registered_poor_flag(
+    client: TestClient, login: Login, database_url: str
+) -> None:
+    """Without a status a new worker is 脱贫户 (registered poor) or 一般; 监测对象 may be
+    either; a status that contradicts the flag is refused naming the field; the list
+    filters by status."""
+    village = _villages(database_url, "congjiang")[0]
+    headers = login("county")
+    poor = client.post("/workers", headers=headers, json=_new_worker(village)).json()
+    assert (poor["household_status"], poor["household_status_label"]) == ("lifted_out", "脱贫户")
+    other = client.post(
+        "/workers", headers=headers, json=_new_worker(village, registered_poor=False)
+    ).json()
+    assert other["household_status"] == "general"
+    watched = {"registered_poor": False, "household_status": "monitored"}
+    changed = client.patch(f"/workers/{other['worker_id']}", headers=headers, json=watched)
+    assert changed.status_code == 200 and changed.json()["household_status_label"] == "监测对象"
+    wrong = client.post(
+        "/workers",
+        headers=headers,
+        json=_new_worker(village, registered_poor=False, household_status="lifted_out"),
+    )
+    assert wrong.status_code in (400, 422) and "household_status" in wrong.text
+    listed = client.get(
+        "/workers", headers=headers, params={"household_status": "monitored", "limit": 500}
+    ).json()
+    assert other["worker_id"] in {w["worker_id"] for w in listed["items"]}
+    assert {w["household_status"] for w in listed["items"]} == {"monitored"}

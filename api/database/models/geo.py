@@ -37,7 +37,12 @@ class County(Base):
     kind: Mapped[str] = mapped_column(String(16))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    # 深度贫困县 (2017–2020), kept for history; the priority list since 2021 is key_county.
     deep_poverty: Mapped[bool] = mapped_column(Boolean)
+    # 国家乡村振兴重点帮扶县 (2021): the 14 deep-poverty counties and six more.
+    key_county: Mapped[bool] = mapped_column(Boolean, default=False)
+    # earlier names and renamings, e.g. 原水城县；2020年撤县设水城区
+    name_note: Mapped[str] = mapped_column(String(128), default="")
 
 
 class PartnerCity(Base):

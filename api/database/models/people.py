@@ -44,7 +44,9 @@ class Worker(Base):
 
     worker_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     village_id: Mapped[str] = mapped_column(ForeignKey("villages.village_id"), index=True)
+    # 建档立卡 (2014–2020), kept for history; household_status is the 2026 label.
     registered_poor: Mapped[bool] = mapped_column(Boolean)
+    household_status: Mapped[str] = mapped_column(String(8), default="一般")
     age: Mapped[int] = mapped_column(Integer)
     gender: Mapped[str] = mapped_column(String(4))
     education: Mapped[str] = mapped_column(String(8))
