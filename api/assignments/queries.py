@@ -39,6 +39,15 @@ class CandidateCount:
 
 
 @dataclass(frozen=True)
+class ExpertFilters:
+    """An expert's filters and sort (None: any state, any period, by id)."""
+
+    state: str | None = None
+    period: str | None = None
+    sort: str | None = None
+
+
+@dataclass(frozen=True)
 class AssignmentFilters:
     """A coordinator's filters; None means any."""
 

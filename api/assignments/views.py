@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from api.assignments import queries
 from api.assignments.labels import MARKET_LABELS, code_label, labelled_codes, state_label
 from api.assignments.schemas import (
     AssignmentOut,
@@ -20,6 +21,7 @@ from api.assignments.schemas import (
     PlacementOut,
     VillageBrief,
 )
+from api.common import Page, order_by, paginate_rows
 from api.database.models import (
     Assignment,
     County,
@@ -81,6 +83,16 @@ def expert_views(session: Session, rows: Sequence[Assignment]) -> list[ExpertAss
     ).all()
     context = {need.need_id: (need, village, county) for need, village, county in found}
     return [_expert_view(row, *context[str(row.need_id)]) for row in rows]
+
+
+def expert_page(
+    session: Session, principal: Principal, filters: queries.ExpertFilters, limit: int, offset: int
+) -> Page[ExpertAssignmentOut]:
+    """A page of the expert's own assignments (`GET /me/assignments`)."""
+    query = queries.expert_assignments(principal, state=filters.state, period=filters.period)
+    query = order_by(query, Assignment, filters.sort, queries.PEOPLE_SORTS)
+    rows, total = paginate_rows(session, query, limit, offset)
+    return Page(items=expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
 def expert_views_of(
