@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 import anyio
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.account_cache import AccountCache
 from api.concurrency import ending_limiter
@@ -21,7 +21,9 @@ from api.settings import Settings
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    # `async`: FastAPI runs a plain function dependency in the thread pool, a thread
+    # switch for every request for one attribute read.
     settings: Settings = request.app.state.settings
     return settings
 
@@ -44,17 +46,25 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error.
 
     GET requests only read, and take their session from `read_sessions` (on PostgreSQL
-    without a transaction of their own: see `reading_engine`).
+    without a transaction of their own: see `reading_engine`). Ending such a session
+    sends nothing to the database (there is no transaction to end: PostgreSQL's reads run
+    in autocommit, SQLite's driver begins none for a SELECT), so it ends right here, on the
+    event loop, saving a thread switch per read.
 
-    The commit or rollback runs in threads of its own (`ending_limiter`), never queued
-    behind routes waiting in the server's thread pool.
+    A writing request's commit or rollback runs in threads of its own (`ending_limiter`),
+    never queued behind routes waiting in the server's thread pool.
     """
-    reads_only = request.method in ("GET", "HEAD")
-    factory: sessionmaker[Session] = (
-        request.app.state.read_sessions if reads_only else request.app.state.sessions
-    )
+    if request.method in ("GET", "HEAD"):
+        session = request.app.state.read_sessions()
+        try:
+            yield session
+        except BaseException:
+            _roll_back(session)
+            raise
+        _commit(session)
+        return
     ending = ending_limiter(request)
-    session = factory()
+    session = request.app.state.sessions()
     try:
         yield session
     except BaseException:
@@ -68,6 +78,34 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 # an error answer, never a success that was not kept.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def read_in_thread(
+    request: Request, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`work(session, …)` with a read session (as `get_session` gives GET requests), the
+    session opened, used and ended in one thread of the pool.
+
+    For an `async` read route: FastAPI runs a plain `def` route in the thread pool and then
+    validates its answer there too, a second thread switch per request; an `async` route
+    that hands its database work to this function pays one, and its answer is validated
+    on the event loop.
+    """
+
+    def run() -> T:
+        session = request.app.state.read_sessions()
+        try:
+            result = work(session, *args, **kwargs)
+        except BaseException:
+            _roll_back(session)
+            raise
+        _commit(session)
+        return result
+
+    return await anyio.to_thread.run_sync(run)
 
 
 def user_of_token(session: Session, token: str, secret: str) -> User:

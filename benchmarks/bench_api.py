@@ -2,12 +2,16 @@
 
     python -m benchmarks.bench_api [load] [assignments] [uploads] [labour-run] \\
         [--server postgresql://postgres@127.0.0.1:5432] [--database bangfu_bench_api] \\
-        [--data /work/datasets/province-1] [--seconds 20] [--concurrency 32] [--workers 1]
+        [--data /work/datasets/province-1] [--seconds 20] [--concurrency 32] [--workers 1] \\
+        [--repeat 1]
 
 - load: a fresh database, `bangfu db load` of the province data set timed (target < 2 min),
   then the same directory again (idempotent: no row changes).
 - assignments: `GET /me/assignments` by many experts for a fixed time through keep-alive
-  connections (target >= 300 requests/s with p99 < 100 ms on 2 cores).
+  connections (target >= 300 requests/s with p99 < 100 ms on 2 cores); with `--repeat N`,
+  N windows in a row against the same server, each reported, then their median and min.
+  Besides rates and latencies: CPU time per request of the server's processes and of the
+  PostgreSQL backends serving them, and the load average at each window's start and end.
 - uploads: 50 concurrent `POST /postings/upload` of 200 rows each, then the same 50 files
   again; every row must be stored exactly once.
 - labour-run: a province labour run through the API (embedded worker, progress polled every
@@ -29,10 +33,11 @@ import asyncio
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -41,6 +46,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from api.database import make_engine
 from api.database.models import Posting, Village
@@ -153,21 +159,81 @@ async def _tokens(base: str, usernames: list[str]) -> list[dict[str, str]]:
         return [await http.log_in(client, name, seed_module.PASSWORD) for name in usernames]
 
 
+def database_backends(url: str) -> Callable[[], list[int]]:
+    """A function naming the PostgreSQL backends connected to the URL's database (on this
+    machine: their CPU time is read from /proc), the asking connection left out."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    query = text(
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+
+    def backends() -> list[int]:
+        with engine.connect() as connection:
+            return [int(pid) for pid in connection.scalars(query)]
+
+    return backends
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median and min of the rates, and the medians and worst of the rest, over the runs."""
+
+    def values(key: str) -> list[float]:
+        return [float(run[key]) for run in runs]
+
+    loads = [value for run in runs for value in run["load_average"]]
+    return {
+        "runs": len(runs),
+        "per_second_median": round(statistics.median(values("per_second")), 1),
+        "per_second_min": round(min(values("per_second")), 1),
+        "per_second_all": [round(value, 1) for value in values("per_second")],
+        "p99_ms_median": round(statistics.median(values("p99_ms")), 1),
+        "p99_ms_max": round(max(values("p99_ms")), 1),
+        "server_cpu_ms_median": round(statistics.median(values("server_cpu_ms")), 2),
+        "database_cpu_ms_median": round(statistics.median(values("database_cpu_ms")), 2),
+        "errors": sum(int(run["errors"]) for run in runs),
+        "load_average_range": [min(loads), max(loads)],
+    }
+
+
 def bench_assignments(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """`--repeat` timed windows against one server (the first after a warm-up), each with
+    its figures; then their median and min."""
     seeded = seed_module.seed(url, experts=args.experts, per_expert=4)
+    runs: list[dict[str, Any]] = []
     with server(url, args.workers) as (base, pid):
         tokens = asyncio.run(_tokens(base, seeded.experts))
-        figures = asyncio.run(
-            http.load(
-                base, pid, "/me/assignments", tokens, args.concurrency, args.seconds, warmup=3
+        clock = http.CpuClock(pid, database_backends(url))
+        for number in range(args.repeat):
+            figures = asyncio.run(
+                http.load(
+                    base,
+                    "/me/assignments",
+                    tokens,
+                    args.concurrency,
+                    args.seconds,
+                    warmup=3 if number == 0 else 0.5,
+                    clock=clock,
+                )
             )
-        )
+            runs.append(asdict(figures))
+            print(f"run {number + 1}:", _describe(figures), flush=True)
     return {
         "experts": len(seeded.experts),
         "concurrency": args.concurrency,
         "server_workers": args.workers,
-        **asdict(figures),
+        **(runs[0] if len(runs) == 1 else {"summary": _summary(runs), "each": runs}),
     }
+
+
+def _describe(figures: http.LoadFigures) -> str:
+    load_start, load_end = figures.load_average
+    return (
+        f"{figures.per_second:.0f} req/s, p50 {figures.p50_ms:.1f} ms, p99 {figures.p99_ms:.1f}"
+        f" ms, server {figures.server_cpu_ms:.2f} ms CPU/request, PostgreSQL"
+        f" {figures.database_cpu_ms:.2f} ms, errors {figures.errors},"
+        f" load average {load_start:.1f} → {load_end:.1f}"
+    )
 
 
 def _sample_postings(url: str) -> list[dict[str, Any]]:
@@ -260,6 +326,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--experts", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="assignments: timed windows (median and min)"
+    )
     args = parser.parse_args()
     chosen = args.benchmarks or list(BY_DEFAULT)
     unknown = sorted(set(chosen) - set(BENCHMARKS))

@@ -8,7 +8,7 @@ import io
 import itertools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,10 +47,14 @@ class LoadFigures:
     p95_ms: float
     p99_ms: float
     max_ms: float
-    # CPU time per request (warm-up included) of the server's processes and of this load
-    # generator: what the machine pays, whatever else runs on it.
+    # CPU time per request in the timed window of the server's processes, of the database
+    # server's backends serving them and of this load generator: what the machine pays,
+    # whatever else runs on it.
     server_cpu_ms: float
+    database_cpu_ms: float
     client_cpu_ms: float
+    # The machine's 1-minute load average at the window's start and end.
+    load_average: tuple[float, float]
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -77,6 +81,43 @@ def process_tree_cpu(root: int) -> float:
         tree.update(children)
         frontier.extend(children)
     return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def processes_cpu(pids: Iterable[int]) -> dict[int, float]:
+    """User + system seconds of each process still running."""
+    seconds = {}
+    for pid in pids:
+        if fields := _stat_fields(pid):
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+@dataclass
+class CpuClock:
+    """CPU seconds spent since `start()` by a server's process tree, by database backends
+    (whichever `backends()` names at the end; one that started meanwhile counts whole) and
+    by this process."""
+
+    server_pid: int
+    backends: Callable[[], list[int]]
+    _at_start: tuple[float, dict[int, float], float] = (0.0, {}, 0.0)
+
+    def start(self) -> None:
+        self._at_start = (
+            process_tree_cpu(self.server_pid),
+            processes_cpu(self.backends()),
+            time.process_time(),
+        )
+
+    def read(self) -> tuple[float, float, float]:
+        server, backends, client = self._at_start
+        now = processes_cpu(self.backends())
+        database = sum(spent - backends.get(pid, 0.0) for pid, spent in now.items())
+        return (
+            process_tree_cpu(self.server_pid) - server,
+            database,
+            time.process_time() - client,
+        )
 
 
 async def log_in(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
@@ -131,7 +172,6 @@ async def _hammer(
     window: tuple[float, float],
     latencies: list[float],
     errors: list[int],
-    sent: list[int],
 ) -> None:
     """One connection's loop: requests until the window ends, timing those inside it."""
     start, end = window
@@ -140,7 +180,6 @@ async def _hammer(
         while (now := time.perf_counter()) < end:
             status = await connection.get(next(requests))
             took = time.perf_counter() - now
-            sent[0] += 1
             if now >= start:
                 latencies.append(took)
                 if status != 200:
@@ -149,32 +188,41 @@ async def _hammer(
         connection.close()
 
 
+async def _clock_window(clock: CpuClock, window: tuple[float, float]) -> tuple[float, ...]:
+    """The CPU clock and load average read at the window's start and end."""
+    start, end = window
+    await asyncio.sleep(max(0.0, start - time.perf_counter()))
+    load_at_start = os.getloadavg()[0]
+    clock.start()
+    await asyncio.sleep(max(0.0, end - time.perf_counter()))
+    return (*clock.read(), load_at_start, os.getloadavg()[0])
+
+
 async def load(
     base_url: str,
-    server_pid: int,
     path: str,
     tokens: Sequence[dict[str, str]],
     concurrency: int,
     seconds: float,
     warmup: float,
+    clock: CpuClock,
 ) -> LoadFigures:
     """`concurrency` keep-alive connections for `warmup + seconds`; figures of the last part.
 
     Each connection sends its next request when the last answer is in (a closed loop), so
-    the rate is what the server sustains with that many clients waiting.
+    the rate is what the server sustains with that many clients waiting. CPU times are
+    divided by the requests that started within the window.
     """
     latencies: list[float] = []
     errors: list[int] = []
-    sent = [0]
     requests = itertools.cycle([prepared_get(base_url, path, token) for token in tokens])
-    server_cpu, client_cpu = process_tree_cpu(server_pid), time.process_time()
     start = time.perf_counter() + warmup
     window = (start, start + seconds)
+    clocked = asyncio.create_task(_clock_window(clock, window))
     await asyncio.gather(
-        *(_hammer(base_url, requests, window, latencies, errors, sent) for _ in range(concurrency))
+        *(_hammer(base_url, requests, window, latencies, errors) for _ in range(concurrency))
     )
-    server_cpu = process_tree_cpu(server_pid) - server_cpu
-    client_cpu = time.process_time() - client_cpu
+    server_cpu, database_cpu, client_cpu, load_start, load_end = await clocked
     done = np.array(latencies) * 1000
     return LoadFigures(
         requests=len(done),
@@ -185,8 +233,10 @@ async def load(
         p95_ms=float(np.percentile(done, 95)),
         p99_ms=float(np.percentile(done, 99)),
         max_ms=float(done.max()),
-        server_cpu_ms=1000 * server_cpu / sent[0],
-        client_cpu_ms=1000 * client_cpu / sent[0],
+        server_cpu_ms=1000 * server_cpu / len(done),
+        database_cpu_ms=1000 * database_cpu / len(done),
+        client_cpu_ms=1000 * client_cpu / len(done),
+        load_average=(round(load_start, 2), round(load_end, 2)),
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from api.assignments import queries
 from api.assignments.labels import MARKET_LABELS, code_label, labelled_codes, state_label
 from api.assignments.schemas import (
     AssignmentOut,
@@ -20,13 +22,11 @@ from api.assignments.schemas import (
     PlacementOut,
     VillageBrief,
 )
+from api.common import Page, order_by, paginate_rows
 from api.database.models import (
     Assignment,
-    County,
-    Need,
     Placement,
     Posting,
-    Village,
     Worker,
 )
 from api.policy import SHOWN_TO_PEOPLE, Principal, visible
@@ -72,49 +72,51 @@ def assignment_out(row: Assignment) -> AssignmentOut:
 
 
 def expert_views(session: Session, rows: Sequence[Assignment]) -> list[ExpertAssignmentOut]:
-    need_ids = {row.need_id for row in rows}
-    found = session.execute(
-        select(Need, Village, County)
-        .join(Village, Village.village_id == Need.village_id)
-        .join(County, County.county_code == Village.county_code)
-        .where(Need.need_id.in_(need_ids))
-    ).all()
-    context = {need.need_id: (need, village, county) for need, village, county in found}
-    return [_expert_view(row, *context[str(row.need_id)]) for row in rows]
+    """The expert's views of assignments just changed (an answer; flushed), read back as
+    a list reads them."""
+    ids = [row.id for row in rows]
+    found = {view.id: view for view in session.execute(queries.expert_views_by_id(ids))}
+    return [_expert_view(found[row_id]) for row_id in ids]
 
 
-def expert_views_of(
-    rows: Sequence[Row[Assignment, Need, Village, County]],
-) -> list[ExpertAssignmentOut]:
-    """Views of (assignment, need, village, county) rows, as `expert_assignments` gives them."""
-    return [_expert_view(*row) for row in rows]
+def expert_page(
+    session: Session, principal: Principal, filters: queries.ExpertFilters, limit: int, offset: int
+) -> Page[ExpertAssignmentOut]:
+    """A page of the expert's own assignments (`GET /me/assignments`)."""
+    query = queries.expert_assignments(principal, state=filters.state, period=filters.period)
+    query = order_by(query, Assignment, filters.sort, queries.PEOPLE_SORTS)
+    rows, total = paginate_rows(session, query, limit, offset)
+    return Page(items=expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
-def _expert_view(
-    row: Assignment, need: Need, village: Village, county: County
-) -> ExpertAssignmentOut:
+def expert_views_of(rows: Sequence[Row[Any]]) -> list[ExpertAssignmentOut]:
+    """Views of rows of `queries.EXPERT_VIEW_COLUMNS`, as `expert_assignments` gives them."""
+    return [_expert_view(row) for row in rows]
+
+
+def _expert_view(row: Row[Any]) -> ExpertAssignmentOut:
     return ExpertAssignmentOut(
         id=row.id,
         run_id=row.run_id,
-        state=row.state,  # type: ignore[arg-type]  # visible() admits only shown states
+        state=row.state,
         state_label=state_label(row.state),
         days=row.days,
         need=NeedBrief(
-            need_id=need.need_id,
-            period=need.period,
-            industry=CodeLabel(code=need.industry_code, label=code_label(need.industry_code)),
-            skills=[CodeLabel(**c) for c in labelled_codes(need.skill_codes)],
-            days_needed=need.days_needed,
-            urgency=need.urgency,
-            description_zh=need.description_zh,
+            need_id=row.need_id,
+            period=row.period,
+            industry=CodeLabel(code=row.industry_code, label=code_label(row.industry_code)),
+            skills=[CodeLabel(**c) for c in labelled_codes(row.skill_codes)],
+            days_needed=row.days_needed,
+            urgency=row.urgency,
+            description_zh=row.description_zh,
         ),
         village=VillageBrief(
-            village_id=village.village_id,
-            name_zh=village.name_zh,
-            county_code=county.county_code,
-            county_name_zh=county.name_zh,
-            deep_poverty=village.deep_poverty,
-            deep_poverty_label="深度贫困村" if village.deep_poverty else "非深度贫困村",
+            village_id=row.village_id,
+            name_zh=row.village_name_zh,
+            county_code=row.county_code,
+            county_name_zh=row.county_name_zh,
+            deep_poverty=row.deep_poverty,
+            deep_poverty_label="深度贫困村" if row.deep_poverty else "非深度贫困村",
         ),
         explanation=labelled(row.explanation),
         reason=row.reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -50,6 +51,20 @@ def test_no_token_and_a_bad_token_are_401(client: TestClient) -> None:
 def test_an_expired_token_is_refused(client: TestClient, settings: Settings) -> None:
     token = create_token(1, "province", settings.secret_key, minutes=-1)
     answer = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert "expired" in answer.json()["error"]["message"]
+
+
+def test_a_token_that_expires_after_use_is_refused_then(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Checked tokens are cached (api.security): the expiry must still be checked each time.
+    token = create_token(1, "province", settings.secret_key, minutes=5)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/me", headers=headers).status_code == 200
+    later = time.time() + 5 * 60 + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = client.get("/me", headers=headers)
     assert answer.status_code == 401
     assert "expired" in answer.json()["error"]["message"]
 
