@@ -32,12 +32,18 @@ ELEMENT_WEIGHTS = {
     "PARTY": 1,
 }
 LANGUAGE_ASK_SHARE = 0.5
+# cumulative 1/rank weights over a village's 1–3 industries, normalised
+RANK_WEIGHTS = {
+    n: np.cumsum(1.0 / np.arange(1, n + 1)) / np.sum(1.0 / np.arange(1, n + 1)) for n in (1, 2, 3)
+}
 
 
 def _industries(rng: np.random.Generator, village_industries: list[list[str]]) -> list[str]:
+    """The need's industry: one of the village's (its main one the likeliest, weight
+    1/rank) or, a quarter of the time, an "eight elements" industry."""
     size = len(village_industries)
     own = [
-        items[int(u * len(items))]
+        items[int(np.searchsorted(RANK_WEIGHTS[len(items)], u, side="right"))]
         for items, u in zip(village_industries, rng.random(size), strict=True)
     ]
     codes, weights = zip(*ELEMENT_WEIGHTS.items(), strict=True)
