@@ -1,4 +1,4 @@
-"""Guizhou reference tables: prefectures, counties, pairings, industries, skills.
+"""Guizhou reference tables: prefectures, counties, pairings, industries, skills, crops.
 
 Usage::
 
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matching.data.profiles import CountyProfiles, check_county_profiles
 from matching.data.tables import TableSpec, bad_value, check_codes, read_table
 from matching.errors import InvalidInputError
 
@@ -125,6 +126,34 @@ ETHNIC_GROUPS = TableSpec(
     "ethnic_code",
     {"ethnic_code": "str", "name_zh": "str", "name_en": "str", "language_code": "str"},
 )
+CROPS = TableSpec(
+    "crops.csv",
+    "crop_code",
+    {
+        "crop_code": "str",
+        "industry_code": "str",
+        "name_zh": "str",
+        "words_zh": "codes",
+        "unit_zh": "str",
+        "qty_min": "int",
+        "qty_max": "int",
+        "altitude_bands": "codes",
+        "skill_codes": "codes",
+    },
+)
+COUNTY_INDUSTRIES = TableSpec(
+    "county_industries.csv",
+    "county_code",
+    {
+        "county_code": "str",
+        "altitude_m": "int",
+        "altitude_bands": "codes",
+        "industry_weights": "str",
+        "crop_codes": "codes",
+        "basis": "str",
+        "sources": "codes",
+    },
+)
 INDUSTRY_KINDS = ("featured", "element", "job")
 
 
@@ -141,6 +170,8 @@ class Reference:
     certificates: pd.DataFrame
     languages: pd.DataFrame
     ethnic_groups: pd.DataFrame
+    crops: pd.DataFrame
+    county_industries: pd.DataFrame
 
     def industry_codes(self, kind: str) -> list[str]:
         """Industry codes of one kind: `featured`, `element` or `job`."""
@@ -240,6 +271,12 @@ def _check_cross_references(ref: Reference) -> None:
     check_codes(ref.ethnic_groups, ETHNIC_GROUPS, "language_code", languages, multi=False)
     _check_pairing_years(ref)
     _check_partner_cities(ref)
+    check_county_profiles(
+        CountyProfiles(ref.crops, CROPS, ref.county_industries, COUNTY_INDUSTRIES),
+        ref.counties["county_code"],
+        ref.industries,
+        ref.skills,
+    )
 
 
 def read_reference(directory: Path) -> Reference:
@@ -254,6 +291,8 @@ def read_reference(directory: Path) -> Reference:
         certificates=read_table(directory, CERTIFICATES),
         languages=read_table(directory, LANGUAGES),
         ethnic_groups=read_table(directory, ETHNIC_GROUPS),
+        crops=read_table(directory, CROPS),
+        county_industries=read_table(directory, COUNTY_INDUSTRIES),
     )
     _check_cross_references(ref)
     return ref

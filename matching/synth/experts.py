@@ -85,9 +85,13 @@ def _primary_industries(
     return [str(code) for code in chosen]
 
 
-def _specialties(rng: np.random.Generator, catalog: Catalog, primary: list[str]) -> list[str]:
-    """1–4 skills of the primary industry, and 30% of the time one of another industry."""
-    main = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(primary), 4)
+def _specialties(
+    rng: np.random.Generator, catalog: Catalog, primary: list[str], counties: list[str]
+) -> list[str]:
+    """1–4 skills of the primary industry (of one crop the county grows, for a featured
+    industry), and 30% of the time one of another industry."""
+    crops = catalog.draw_crops(rng, counties, primary)
+    main = draw_from_pools(rng, catalog.skill_pools, catalog.pool_rows(crops, primary), 4)
     counts = rng.integers(1, 5, size=len(primary))
     service_rows = np.flatnonzero([catalog.industry_kind[c] != "job" for c in catalog.industries])
     second = draw_from_pools(
@@ -213,7 +217,8 @@ def make_experts(
     home = _home_counties(rng, ref, villages, tier)
     local = _local_village(rng, villages, home)
     primary = _primary_industries(rng, ref, villages, local)
-    specialties = _specialties(rng, catalog, primary)
+    local_counties = villages["county_code"].to_numpy()[local].astype(str).tolist()
+    specialties = _specialties(rng, catalog, primary, local_counties)
     seats = ref.counties.set_index("county_code").reindex(home)
     frame = pd.DataFrame(
         {

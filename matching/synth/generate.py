@@ -81,7 +81,7 @@ def generate(
     )
 
     step("villages")
-    townships, villages = make_villages(rngs["villages"], ref, spec)
+    townships, villages = make_villages(rngs["villages"], ref, catalog, spec)
     step("experts")
     experts = make_experts(rngs["experts"], ref, catalog, villages, spec.experts, PLANNING_PERIODS)
     step("needs")

@@ -1,6 +1,8 @@
 """Village needs: open needs for the planning periods, closed ones behind history visits.
 
-About 75% of needs are about one of the village's own featured industries; the rest are
+About 75% of needs are about one of the village's own featured industries, and then about
+one crop of that industry that the county grows (`data/reference/county_industries.csv`),
+with skills drawn from that crop's pool (see `catalog`); the rest are
 "eight elements" needs (marketing, e-commerce, cooperatives, finance, training, …), as the
 province's demand-driven programme asks. A village whose everyday language is not Chinese
 asks for an expert who speaks it half of the time.
@@ -15,7 +17,7 @@ from matching.data.tables import split_codes
 from matching.synth.catalog import Catalog
 from matching.synth.sampling import IntArray, draw_from_pools, join_rows, make_ids
 from matching.synth.text_needs import need_descriptions
-from matching.synth.vocabulary import PRODUCTS, RAISED
+from matching.synth.vocabulary import RAISED
 
 FEATURED_SHARE = 0.75
 ELEMENT_WEIGHTS = {
@@ -30,12 +32,18 @@ ELEMENT_WEIGHTS = {
     "PARTY": 1,
 }
 LANGUAGE_ASK_SHARE = 0.5
+# cumulative 1/rank weights over a village's 1–3 industries, normalised
+RANK_WEIGHTS = {
+    n: np.cumsum(1.0 / np.arange(1, n + 1)) / np.sum(1.0 / np.arange(1, n + 1)) for n in (1, 2, 3)
+}
 
 
 def _industries(rng: np.random.Generator, village_industries: list[list[str]]) -> list[str]:
+    """The need's industry: one of the village's (its main one the likeliest, weight
+    1/rank) or, a quarter of the time, an "eight elements" industry."""
     size = len(village_industries)
     own = [
-        items[int(u * len(items))]
+        items[int(np.searchsorted(RANK_WEIGHTS[len(items)], u, side="right"))]
         for items, u in zip(village_industries, rng.random(size), strict=True)
     ]
     codes, weights = zip(*ELEMENT_WEIGHTS.items(), strict=True)
@@ -67,23 +75,26 @@ def _texts(
     skills: list[list[str]],
     language_names: dict[str, str],
 ) -> list[str]:
+    """Descriptions that name the need's crop (or the village's, for an element need)
+    and one of the need's own skills with one of that skill's keywords."""
     size = len(frame)
-    product_industry = [
-        code if code in PRODUCTS else own
-        for code, own in zip(frame["industry_code"], context["first_industry"], strict=True)
-    ]
-    products = [PRODUCTS[code] for code in product_industry]
+    crops = [catalog.crop[code] for code in context["text_crop"]]
     u = rng.random((size, 3))
-    keywords = [catalog.skill_keywords[s[0]] for s in skills]
+    focus = [s[int(x * len(s))] for s, x in zip(skills, u[:, 1], strict=True)]
+    # a keyword that is itself a crop ("油茶", "生猪") makes no problem: "要注意油茶"
+    crop_words = {w for crop in catalog.crop.values() for w in (crop.name, *crop.words)}
+    keywords = [
+        [k for k in catalog.skill_keywords[code] if k not in crop_words]
+        or [catalog.skill_name[code]]
+        for code in focus
+    ]
     fields = {
         "village": context["village_name"].tolist(),
         "township": context["township_name"].tolist(),
-        "product": [p[0][int(x * len(p[0]))] for p, x in zip(products, u[:, 0], strict=True)],
-        "unit": [p[1] for p in products],
-        "verb": ["养" if code in RAISED else "种" for code in product_industry],
-        "skill": [
-            catalog.skill_name[s[int(x * len(s))]] for s, x in zip(skills, u[:, 1], strict=True)
-        ],
+        "product": [c.words[int(x * len(c.words))] for c, x in zip(crops, u[:, 0], strict=True)],
+        "unit": [c.unit for c in crops],
+        "verb": ["养" if c.industry in RAISED else "种" for c in crops],
+        "skill": [catalog.skill_name[code] for code in focus],
         "kw": [k[int(x * len(k))] for k, x in zip(keywords, u[:, 2], strict=True)],
         "days": frame["days_needed"].astype(str).tolist(),
         "hh": context["poor_households"].astype(str).tolist(),
@@ -91,8 +102,8 @@ def _texts(
         "lang": [language_names.get(code, "") for code in frame["language_code"]],
         "urgent": ["1" if level == 3 else "" for level in frame["urgency"]],
     }
-    low = np.array([p[2] for p in products])
-    high = np.array([p[3] for p in products])
+    low = np.array([c.qty_min for c in crops], dtype=np.float64)
+    high = np.array([c.qty_max for c in crops], dtype=np.float64)
     quantities = np.round(np.exp(rng.uniform(np.log(low), np.log(high)))).astype(np.int64)
     is_element = [catalog.industry_kind[code] == "element" for code in frame["industry_code"]]
     return need_descriptions(rng, fields, quantities, is_element)
@@ -111,9 +122,14 @@ def make_needs(
     """One need per entry of `village_index` (a row of `villages`), in `periods`."""
     size = len(village_index)
     chosen = villages.iloc[village_index].reset_index(drop=True)
-    industries = _industries(rng, [split_codes(v) for v in chosen["industry_codes"]])
+    village_industries = [split_codes(v) for v in chosen["industry_codes"]]
+    industries = _industries(rng, village_industries)
+    counties = chosen["county_code"].astype(str).tolist()
+    # a featured need is about one crop the county grows; its skills are that crop's
+    crops = catalog.draw_crops(rng, counties, industries)
+    village_crops = catalog.draw_crops(rng, counties, [v[0] for v in village_industries])
     counts = rng.choice([1, 2, 3], size=size, p=[0.5, 0.35, 0.15])
-    drawn = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(industries), 3)
+    drawn = draw_from_pools(rng, catalog.skill_pools, catalog.pool_rows(crops, industries), 3)
     skill_codes = join_rows(drawn, counts)
     frame = pd.DataFrame(
         {
@@ -136,7 +152,7 @@ def make_needs(
         {
             "village_name": chosen["name_zh"].to_numpy(),
             "township_name": township_name.reindex(chosen["township_id"]).to_numpy(),
-            "first_industry": [split_codes(v)[0] for v in chosen["industry_codes"]],
+            "text_crop": [c or v for c, v in zip(crops, village_crops, strict=True)],
             "poor_households": chosen["poor_households"].to_numpy(),
         }
     )

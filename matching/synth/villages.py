@@ -2,7 +2,9 @@
 
 Villages are spread over the scale's counties with more poor villages in deep-poverty
 counties and few in Guiyang's urban districts. Deep-poverty villages are drawn without
-replacement, weighted towards deep-poverty counties and the extremely poor townships.
+replacement, weighted towards deep-poverty counties and the extremely poor townships. A
+village's featured industries come from its county's industry profile
+(`data/reference/county_industries.csv`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import pandas as pd
 from matching.data.reference import Reference
 from matching.data.tables import join_codes
 from matching.synth import names
+from matching.synth.catalog import Catalog
 from matching.synth.sampling import (
-    FloatArray,
     IntArray,
     categorical_rows,
     jitter,
@@ -35,18 +37,8 @@ SPEAKS_OWN_LANGUAGE = {
     "tujia": 0.1,
     "gelao": 0.05,
 }
-# featured industries that are illustratively common in each prefecture (a nudge, not data)
-PREFECTURE_INDUSTRIES = {
-    "guiyang": ("VEG", "FRUIT"),
-    "liupanshui": ("FRUIT", "TEA"),
-    "zunyi": ("TEA", "CHILI"),
-    "anshun": ("CATTLE", "FRUIT"),
-    "bijie": ("CATTLE", "HERB", "FOREST"),
-    "tongren": ("TEA", "FUNGI"),
-    "qianxinan": ("FOREST", "FRUIT"),
-    "qiandongnan": ("FISH", "HERB", "POULTRY"),
-    "qiannan": ("TEA", "ROSA"),
-}
+# at most this many featured industries per village (1, 2 or 3, as often each)
+MAX_VILLAGE_INDUSTRIES = 3
 
 
 def select_counties(ref: Reference, spec: ScaleSpec) -> pd.DataFrame:
@@ -154,32 +146,16 @@ def _languages(
     ]
 
 
-def _industry_preferences(
-    rng: np.random.Generator, counties: pd.DataFrame, featured: list[str]
-) -> FloatArray:
-    """Per-county Dirichlet shares over featured industries, nudged by prefecture."""
-    boost = np.array(
-        [
-            [2.0 if code in PREFECTURE_INDUSTRIES.get(p, ()) else 0.0 for code in featured]
-            for p in counties["prefecture_code"]
-        ]
-    )
-    return np.asarray(rng.dirichlet(np.ones(len(featured)), size=len(counties)) + 0.3 * boost)
-
-
 def _village_industries(
-    rng: np.random.Generator, preferences: FloatArray, county: IntArray, featured: list[str]
+    rng: np.random.Generator, catalog: Catalog, county_codes: list[str]
 ) -> list[str]:
-    picks = np.stack([categorical_rows(rng, preferences[county]) for _ in range(3)], axis=1)
-    counts = rng.integers(1, 4, size=len(county))
-    return [
-        join_codes(featured[i] for i in row[:n])
-        for row, n in zip(picks.tolist(), counts.tolist(), strict=True)
-    ]
+    """1–3 industries of the county's profile, by weight, the village's main one first."""
+    counts = rng.integers(1, MAX_VILLAGE_INDUSTRIES + 1, size=len(county_codes))
+    return [join_codes(codes) for codes in catalog.county_industries(rng, county_codes, counts)]
 
 
 def make_villages(
-    rng: np.random.Generator, ref: Reference, spec: ScaleSpec
+    rng: np.random.Generator, ref: Reference, catalog: Catalog, spec: ScaleSpec
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Townships and villages of the scale's counties."""
     counties = select_counties(ref, spec)
@@ -199,14 +175,13 @@ def make_villages(
         np.int64
     )
     poor_rate = np.clip(rng.normal(0.12 + 0.12 * deep, 0.04), 0.02, 0.6)
-    featured = ref.industry_codes("featured")
-    preferences = _industry_preferences(rng, counties, featured)
+    county_codes = counties["county_code"].to_numpy()[county]
     villages = pd.DataFrame(
         {
             "village_id": make_ids("V", len(county), 6),
             "name_zh": names.place_names(rng, len(county), ["村"]),
             "township_id": townships["township_id"].to_numpy()[township],
-            "county_code": counties["county_code"].to_numpy()[county],
+            "county_code": county_codes,
             "prefecture_code": counties["prefecture_code"].to_numpy()[county],
             "lat": jitter(rng, townships["lat"].to_numpy()[township], 0.04),
             "lon": jitter(rng, townships["lon"].to_numpy()[township], 0.04),
@@ -216,7 +191,7 @@ def make_villages(
             "language_codes": _languages(rng, ethnic, language_of),
             "population": population,
             "poor_households": np.maximum(1, population / 3.8 * poor_rate).astype(np.int64),
-            "industry_codes": _village_industries(rng, preferences, county, featured),
+            "industry_codes": _village_industries(rng, catalog, county_codes.tolist()),
         }
     )
     return townships, villages

@@ -1,25 +1,10 @@
-"""Chinese words the text templates draw on: products, units, organisations, job titles.
+"""Chinese words the text templates draw on: organisations, titles, job titles.
 
-Quantities are plausible orders of magnitude for a village, not statistics.
+Crops and animals, with their words, units and plausible village quantities, are reference
+data: `data/reference/crops.csv`.
 """
 
 from __future__ import annotations
-
-# featured industry -> (product words, unit, smallest quantity, largest quantity)
-PRODUCTS: dict[str, tuple[tuple[str, ...], str, int, int]] = {
-    "TEA": (("茶园", "茶叶", "茶山"), "亩", 50, 800),
-    "FUNGI": (("香菇", "食用菌", "黑木耳", "羊肚菌"), "万棒", 2, 60),
-    "VEG": (("蔬菜", "大棚蔬菜", "莲花白", "高山蔬菜"), "亩", 30, 500),
-    "CATTLE": (("肉牛", "牛羊", "山羊"), "头", 20, 400),
-    "FOREST": (("花椒", "油茶", "方竹", "核桃"), "亩", 100, 2000),
-    "FRUIT": (("李子", "猕猴桃", "百香果", "蓝莓", "火龙果"), "亩", 50, 800),
-    "PIG": (("生猪", "黑毛猪", "香猪"), "头", 50, 2000),
-    "HERB": (("天麻", "太子参", "半夏", "白及", "中药材"), "亩", 30, 600),
-    "ROSA": (("刺梨",), "亩", 100, 3000),
-    "FISH": (("稻田鱼", "冷水鱼", "鱼塘"), "亩", 20, 400),
-    "CHILI": (("辣椒", "朝天椒", "线椒"), "亩", 50, 1500),
-    "POULTRY": (("林下鸡", "蛋鸡", "土鸡", "鸭子"), "只", 500, 20000),
-}
 
 PROVINCE_ORGS = ("省农业科学院", "贵州大学农学院", "省农业农村厅", "省畜牧兽医研究所", "省植保站")
 PREFECTURE_ORGS = ("农业农村局", "农科所", "畜牧站", "经作站", "农业技术推广站")

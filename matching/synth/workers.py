@@ -18,7 +18,7 @@ from matching.synth.households import household_statuses
 from matching.synth.jobs import SECTOR_WEIGHTS
 from matching.synth.sampling import IntArray, categorical_rows, draw_from_pools, join_rows, make_ids
 from matching.synth.text_people import worker_descriptions
-from matching.synth.vocabulary import PRODUCTS, RAISED
+from matching.synth.vocabulary import RAISED
 
 EDUCATION = ("小学", "初中", "高中", "中专", "大专")
 EDUCATION_BY_AGE = np.array(
@@ -41,7 +41,7 @@ def _skills(
     farm: list[str],
 ) -> list[str]:
     job = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(sector), 2)
-    farm_skill = draw_from_pools(rng, catalog.skill_pools, catalog.industry_index(farm), 1)
+    farm_skill = draw_from_pools(rng, catalog.skill_pools, catalog.crop_index(farm), 1)
     job_count = np.where(experienced, rng.integers(1, 3, size=len(sector)), 0)
     with_farm = rng.random(len(sector)) < 0.4
     codes = np.concatenate([job, farm_skill], axis=1)
@@ -136,8 +136,8 @@ def _descriptions(
         ],
         "n": rng.integers(1, 9, size=size).astype(str).tolist(),
         "skill": [catalog.skill_name[s] if s else "" for s in job_skill],
-        "verb": ["养" if f in RAISED else "种" for f in farm],
-        "product": [PRODUCTS[f][0][0] for f in farm],
+        "verb": ["养" if catalog.crop[f].industry in RAISED else "种" for f in farm],
+        "product": [catalog.crop[f].words[0] for f in farm],
         "sector": ["、".join(catalog.industry_name[i] for i in codes) for codes in intended],
         "wage": frame["expected_wage_yuan"].astype(str).tolist(),
         "cert": [catalog.certificate_name[c[0]] if c else "" for c in certs],
@@ -168,7 +168,11 @@ def make_workers(
     sectors, weights = zip(*SECTOR_WEIGHTS.items(), strict=True)
     sector = rng.choice(list(sectors), size=count, p=np.array(weights) / sum(weights)).tolist()
     experienced = rng.random(count) < 0.6
-    farm = [split_codes(v)[0] for v in villages["industry_codes"].to_numpy()[village]]
+    # the main crop of the village's main industry, as its county's profile lists it
+    farm = catalog.main_crops(
+        villages["county_code"].to_numpy()[village].tolist(),
+        [split_codes(v)[0] for v in villages["industry_codes"].to_numpy()[village]],
+    )
     skills = _skills(rng, catalog, sector, experienced, farm)
     deep = villages["deep_poverty"].to_numpy()[village]
     wage = 3200 + 250 * education + 400 * experienced + rng.normal(0, 400, size=count)

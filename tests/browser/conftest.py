@@ -2,7 +2,8 @@
 
 - `live_server` (session): a SQLite database built like the API suite's template (the
   migrations, the demo data, the demo accounts and the "-other" ones) with a published
-  expert plan for 从江县 (requested, run and published through the service), served by
+  expert plan for 从江县 (requested, run and published through the service) and an
+  "expert-busy" account for the expert with the most assignments in it, served by
   uvicorn in a thread on a free port, with the embedded match-run worker process, so a
   re-match queued by a page really runs.
 - `browser` (session): `/usr/bin/chromium`, headless, through `executable_path` (no
@@ -27,12 +28,12 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.app import create_app
-from api.auth.demo import DemoAccount, seed_database
+from api.auth.demo import DemoAccount, create_account, seed_database
 from api.database import make_engine, session_factory, transaction
-from api.database.models import Role, User
+from api.database.models import Assignment, Role, User
 from api.match_runs import publish, service
 from api.match_runs.schemas import RunCreate
 from api.policy import Principal
@@ -101,6 +102,29 @@ def publish_plan(settings: Settings, username: str = "county") -> int:
         engine.dispose()
 
 
+def busiest_expert_account(settings: Settings, run_id: int) -> DemoAccount:
+    """An account ("expert-busy") for the expert with the most assignments in the
+    published plan `run_id` (then the smallest id): the expert's journey needs two to
+    answer, which the demo account's expert (the first of the county) need not have."""
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            count = func.count(Assignment.id)
+            query = (
+                select(Assignment.expert_id, count)
+                .where(Assignment.run_id == run_id)
+                .group_by(Assignment.expert_id)
+                .order_by(count.desc(), Assignment.expert_id)
+            )
+            expert_id, assignments = session.execute(query).first()  # type: ignore[misc]
+            assert assignments >= 2, f"no expert has two assignments in run {run_id}"
+            account = DemoAccount("expert-busy", "expert-busy-pass", Role.EXPERT, expert_id)
+            create_account(session, account, account.username)
+            return account
+    finally:
+        engine.dispose()
+
+
 def _free_socket() -> socket.socket:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -123,6 +147,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         _env_file=None,  # type: ignore[call-arg]
     )
     plan_run_id = publish_plan(settings)
+    busy = busiest_expert_account(settings, plan_run_id)
+    accounts = {**accounts, busy.username: busy}
     listener = _free_socket()
     port = listener.getsockname()[1]
     server = uvicorn.Server(
