@@ -107,6 +107,7 @@ CERTIFICATES = TableSpec(
         "name_en": "str",
         "industry_code": "str",
         "skill_code": "str",
+        "licence_required": "flag",
     },
 )
 LANGUAGES = TableSpec(

@@ -47,8 +47,10 @@ STAGES = (
     "placements",
     "visits",
 )
-# closed postings behind the placement history: about this many placements each
-PLACEMENTS_PER_CLOSED_POSTING = 8
+# closed postings behind the placement history: about this many placements each (their
+# positions hold about 2.5 times the placements: earmarked postings take only their
+# prefectures, so a dispatcher cannot fill every one)
+PLACEMENTS_PER_CLOSED_POSTING = 4
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
