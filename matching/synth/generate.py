@@ -48,9 +48,9 @@ STAGES = (
     "visits",
 )
 # closed postings behind the placement history: about this many placements each (their
-# positions hold about 2.5 times the placements: earmarked postings take only their
-# prefectures, so a dispatcher cannot fill every one)
-PLACEMENTS_PER_CLOSED_POSTING = 4
+# positions hold about 1.4 times the placements; earmarked postings take only their
+# prefectures, so a county alone cannot fill them all: see `make_placements`)
+PLACEMENTS_PER_CLOSED_POSTING = 8
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

@@ -64,7 +64,8 @@ def _check_counts(data: Dataset, scale: str) -> None:
     assert len(data.experts) == spec.experts
     assert len(data.workers) == spec.workers
     assert (data.postings["status"] == "open").sum() == spec.open_postings
-    assert len(data.placements) == spec.placements
+    # the hand-dispatch fills what positions and the hard rules allow (see test_history_rules)
+    assert 0.5 * spec.placements <= len(data.placements) <= spec.placements
     # a closed need nobody eligible could serve got no visit (see test_history_rules)
     assert (needs["status"] == "closed").sum() == spec.visits
     assert 0.6 * spec.visits <= len(data.visits) <= spec.visits
