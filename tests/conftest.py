@@ -31,6 +31,12 @@ def county_data() -> Dataset:
 
 
 @pytest.fixture(scope="session")
+def province_data() -> Dataset:
+    """The province scale, seed 7 (about a minute to generate: slow tests only)."""
+    return generate("province", 7)
+
+
+@pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo scale, seed 7, written to a temporary directory."""
     directory = tmp_path_factory.mktemp("demo")

@@ -116,6 +116,7 @@ CERTIFICATES = TableSpec(
         "name_en": "str",
         "industry_code": "str",
         "skill_code": "str",
+        "licence_required": "flag",
     },
 )
 LANGUAGES = TableSpec(

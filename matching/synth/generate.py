@@ -47,7 +47,9 @@ STAGES = (
     "placements",
     "visits",
 )
-# closed postings behind the placement history: about this many placements each
+# closed postings behind the placement history: about this many placements each (their
+# positions hold about 1.4 times the placements; earmarked postings take only their
+# prefectures, so a county alone cannot fill them all: see `make_placements`)
 PLACEMENTS_PER_CLOSED_POSTING = 8
 
 

@@ -19,6 +19,7 @@ from matching.errors import InvalidInputError
 from matching.synth import names
 from matching.synth.catalog import Catalog
 from matching.synth.jobs import SECTOR_MAX_AGE, SECTOR_WAGE_FACTOR, SECTOR_WEIGHTS
+from matching.synth.licences import licensed_skills
 from matching.synth.sampling import draw_from_pools, make_ids
 from matching.synth.text_jobs import posting_descriptions
 from matching.synth.vocabulary import JOB_TITLES
@@ -90,10 +91,15 @@ def _earmarks(
     ]
 
 
-def _certificates(rng: np.random.Generator, catalog: Catalog, skills: list[str]) -> list[str]:
+def _certificates(
+    rng: np.random.Generator, ref: Reference, catalog: Catalog, skills: list[str]
+) -> list[str]:
+    """The main skill's licence always (`matching.synth.licences`), another certificate
+    half the time."""
     asks = rng.random(len(skills)) < 0.5
+    licensed = licensed_skills(ref)
     return [
-        catalog.certificate_of_skill.get(s, "") if a else ""
+        catalog.certificate_of_skill.get(s, "") if a or s in licensed else ""
         for s, a in zip(skills, asks.tolist(), strict=True)
     ]
 
@@ -131,7 +137,7 @@ def make_postings(
             "positions": np.clip(rng.lognormal(np.log(8), 0.8, size=size), 1, 80).astype(np.int64),
             "wage_yuan_month": wage,
             "required_skill_codes": np.where(requires_skill, main_skill, "").tolist(),
-            "required_certificate_codes": _certificates(rng, catalog, main_skill),
+            "required_certificate_codes": _certificates(rng, ref, catalog, main_skill),
             "min_age": np.full(size, 18, dtype=np.int64),
             "max_age": np.array([SECTOR_MAX_AGE[s] for s in sector], dtype=np.int64)
             + rng.choice([-5, 0, 5], size=size),

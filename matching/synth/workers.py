@@ -13,24 +13,65 @@ import pandas as pd
 
 from matching.data.reference import Reference
 from matching.data.tables import join_codes, split_codes
+from matching.labour.config import LabourConfig
+from matching.scoring.geo import haversine_km
 from matching.synth.catalog import Catalog
 from matching.synth.households import household_statuses
-from matching.synth.jobs import SECTOR_WEIGHTS
+from matching.synth.jobs import SECTOR_MAX_AGE, SECTOR_WEIGHTS
+from matching.synth.licences import licensed_skills
 from matching.synth.sampling import IntArray, categorical_rows, draw_from_pools, join_rows, make_ids
 from matching.synth.text_people import worker_descriptions
 from matching.synth.vocabulary import RAISED
 
 EDUCATION = ("小学", "初中", "高中", "中专", "大专")
+# Age at which each level is usually finished: nobody has worked longer than age minus this.
+LEAVING_AGE = np.array([13, 16, 18, 18, 21])
 EDUCATION_BY_AGE = np.array(
     [[0.05, 0.45, 0.2, 0.2, 0.1], [0.2, 0.5, 0.15, 0.1, 0.05], [0.45, 0.45, 0.05, 0.04, 0.01]]
 )
+# Ages of the registered labour force, drawn band by band and uniformly inside a band (no
+# piles at the ends). Postings take workers from 18, so the registry starts there. The
+# shares follow the national migrant-worker monitoring survey (国家统计局《2024年农民工监测
+# 调查报告》: outbound migrant workers average 39.0 years, about a third over 50 among all
+# migrant workers); the mean of these bands is 39.
+AGE_BANDS = np.array([[18, 20], [21, 30], [31, 40], [41, 50], [51, 60]])
+AGE_SHARES = np.array([0.03, 0.24, 0.28, 0.25, 0.20])
 GROUPED_SHARE = 0.35
 CERTIFICATE_SHARE = 0.35
+EXPERIENCED_SHARE = 0.6
+# Of the workers who will not go far, the share naming a nearby partner city; the others
+# name none and hope for work in the province (any city within reach would do).
+NEAR_CITY_SHARE = 0.45
+
+
+def _ages(rng: np.random.Generator, count: int) -> IntArray:
+    band = rng.choice(len(AGE_SHARES), size=count, p=AGE_SHARES)
+    low, high = AGE_BANDS[band, 0], AGE_BANDS[band, 1]
+    return np.asarray(rng.integers(low, high + 1), dtype=np.int64)
 
 
 def _education(rng: np.random.Generator, age: IntArray) -> IntArray:
+    """A level per worker, younger workers schooled longer; never one finished after `age`."""
     band = np.where(age < 30, 0, np.where(age <= 45, 1, 2))
-    return categorical_rows(rng, EDUCATION_BY_AGE[band])
+    possible = EDUCATION_BY_AGE[band] * (age[:, None] >= LEAVING_AGE[None, :])
+    return categorical_rows(rng, possible)
+
+
+def _work_years(rng: np.random.Generator, age: IntArray, education: IntArray) -> IntArray:
+    """Years of outside work so far: 1 up to the years since leaving school (at most 15)."""
+    since_school = age - LEAVING_AGE[education]
+    most = np.clip(since_school, 1, 15)
+    return np.where(since_school >= 1, rng.integers(1, most + 1), 0).astype(np.int64)
+
+
+def _sectors(rng: np.random.Generator, age: IntArray) -> list[str]:
+    """The sector each worker knows or wants first: one whose postings take their age (a
+    55-year-old does not look for assembly-line work that stops at 40)."""
+    codes = list(SECTOR_WEIGHTS)
+    weights = np.array([SECTOR_WEIGHTS[c] for c in codes])
+    oldest = np.array([SECTOR_MAX_AGE[c] for c in codes])
+    fits = age[:, None] <= oldest[None, :] + 5
+    return [codes[i] for i in categorical_rows(rng, weights[None, :] * fits).tolist()]
 
 
 def _skills(
@@ -50,25 +91,26 @@ def _skills(
     return join_rows(np.take_along_axis(codes, order, axis=1), job_count + with_farm)
 
 
-def _certificates(rng: np.random.Generator, catalog: Catalog, skills: list[str]) -> list[str]:
+def _certificates(
+    rng: np.random.Generator, catalog: Catalog, skills: list[str], licensed: frozenset[str]
+) -> list[str]:
+    """A licence for every licensed skill (nobody drives a truck without one); the
+    certificate of any other skill a third of the time."""
     u = rng.random(len(skills))
     return [
         join_codes(
             catalog.certificate_of_skill[s]
             for s in split_codes(codes)
-            if s in catalog.certificate_of_skill
+            if s in catalog.certificate_of_skill and (s in licensed or x < CERTIFICATE_SHARE)
         )
-        if x < CERTIFICATE_SHARE
-        else ""
         for codes, x in zip(skills, u.tolist(), strict=True)
     ]
 
 
 def _intended_industries(
-    rng: np.random.Generator, sector: list[str], experienced: np.ndarray
+    rng: np.random.Generator, sector: list[str], experienced: np.ndarray, age: IntArray
 ) -> list[str]:
-    sectors = list(SECTOR_WEIGHTS)
-    others = rng.choice(sectors, size=(len(sector), 2))
+    others = np.column_stack([_sectors(rng, age), _sectors(rng, age)])
     extra = rng.integers(0, 2, size=len(sector))
     return [
         join_codes([s, *o[:x]] if e else list(o[: x + 1]))
@@ -79,17 +121,51 @@ def _intended_industries(
 
 
 def _intended_cities(
-    rng: np.random.Generator, ref: Reference, prefecture: list[str], year: int
+    rng: np.random.Generator,
+    ref: Reference,
+    villages: pd.DataFrame,
+    year: int,
+    willing_far: IntArray,
 ) -> list[str]:
+    """Cities each worker names (`villages`: each worker's home village row).
+
+    A worker who will go far names nothing (any city) 30% of the time, else one other city
+    after, 70% of the time, the city paired with their prefecture. A worker who will not go
+    far names only partner cities within the labour matcher's `near_km` of home, or none.
+    """
     active = ref.active_pairings(year)
     paired = dict(zip(active["prefecture_code"], active["partner_city_code"], strict=True))
-    cities = np.array(ref.cities_in_force(year))
-    other = rng.choice(cities, size=len(prefecture))
-    u = rng.random((len(prefecture), 2))
-    return [
+    # only cities in a pairing that year: nobody wishes for a cooperation that has ended
+    cities = ref.partner_cities[ref.partner_cities["city_code"].isin(ref.cities_in_force(year))]
+    codes = cities["city_code"].to_numpy().astype(str)
+    near = (
+        haversine_km(
+            villages["lat"].to_numpy(np.float64)[:, None],
+            villages["lon"].to_numpy(np.float64)[:, None],
+            cities["lat"].to_numpy(np.float64)[None, :],
+            cities["lon"].to_numpy(np.float64)[None, :],
+        )
+        <= LabourConfig().near_km
+    )
+    size = len(villages)
+    other = rng.choice(codes, size=size)
+    nearby = np.argmax(near * rng.random(near.shape), axis=1)
+    u = rng.random((size, 3))
+    far_lists = [
         "" if a < 0.3 else join_codes(([paired[p]] if p in paired and b < 0.7 else []) + [o])
         for p, o, a, b in zip(
-            prefecture, other.tolist(), u[:, 0].tolist(), u[:, 1].tolist(), strict=True
+            villages["prefecture_code"].astype(str).tolist(),
+            other.tolist(),
+            u[:, 0].tolist(),
+            u[:, 1].tolist(),
+            strict=True,
+        )
+    ]
+    names_near = (u[:, 2] < NEAR_CITY_SHARE) & near.any(axis=1)
+    return [
+        far if wf else (str(codes[n]) if named else "")
+        for far, wf, n, named in zip(
+            far_lists, willing_far.tolist(), nearby.tolist(), names_near.tolist(), strict=True
         )
     ]
 
@@ -113,7 +189,12 @@ def _groups(rng: np.random.Generator, village: IntArray) -> list[str]:
 
 
 def _descriptions(
-    rng: np.random.Generator, ref: Reference, catalog: Catalog, frame: pd.DataFrame, farm: list[str]
+    rng: np.random.Generator,
+    ref: Reference,
+    catalog: Catalog,
+    frame: pd.DataFrame,
+    farm: list[str],
+    work_years: IntArray,
 ) -> list[str]:
     size = len(frame)
     city_name = dict(
@@ -134,7 +215,7 @@ def _descriptions(
             str(city_name[c[0]]) if c else str(r)
             for c, r in zip(cities, random_city.tolist(), strict=True)
         ],
-        "n": rng.integers(1, 9, size=size).astype(str).tolist(),
+        "n": work_years.astype(str).tolist(),
         "skill": [catalog.skill_name[s] if s else "" for s in job_skill],
         "verb": ["养" if catalog.crop[f].industry in RAISED else "种" for f in farm],
         "product": [catalog.crop[f].words[0] for f in farm],
@@ -163,11 +244,11 @@ def make_workers(
     """`count` workers from the given villages, sorted by village."""
     population = villages["population"].to_numpy(dtype=np.float64)
     village = np.sort(rng.choice(len(villages), size=count, p=population / population.sum()))
-    age = np.clip(rng.normal(35, 10, size=count), 16, 60).astype(np.int64)
+    age = _ages(rng, count)
     education = _education(rng, age)
-    sectors, weights = zip(*SECTOR_WEIGHTS.items(), strict=True)
-    sector = rng.choice(list(sectors), size=count, p=np.array(weights) / sum(weights)).tolist()
-    experienced = rng.random(count) < 0.6
+    work_years = _work_years(rng, age, education)
+    sector = _sectors(rng, age)
+    experienced = (rng.random(count) < EXPERIENCED_SHARE) & (work_years > 0)
     # the main crop of the village's main industry, as its county's profile lists it
     farm = catalog.main_crops(
         villages["county_code"].to_numpy()[village].tolist(),
@@ -176,6 +257,10 @@ def make_workers(
     skills = _skills(rng, catalog, sector, experienced, farm)
     deep = villages["deep_poverty"].to_numpy()[village]
     wage = 3200 + 250 * education + 400 * experienced + rng.normal(0, 400, size=count)
+    willing_far = (
+        rng.random(count) < np.clip(0.85 - 0.015 * np.maximum(0, age - 35), 0.3, 0.9)
+    ).astype(np.int64)
+    home = villages.iloc[village].reset_index(drop=True)
     frame = pd.DataFrame(
         {
             "worker_id": make_ids("W", count, 6),
@@ -185,21 +270,17 @@ def make_workers(
             "gender": np.where(rng.random(count) < 0.6, "男", "女"),
             "education": np.array(EDUCATION)[education],
             "skill_codes": skills,
-            "certificate_codes": _certificates(rng, catalog, skills),
-            "intended_industry_codes": _intended_industries(rng, sector, experienced),
-            "intended_city_codes": _intended_cities(
-                rng, ref, villages["prefecture_code"].to_numpy()[village].tolist(), year
-            ),
-            "willing_far": (
-                rng.random(count) < np.clip(0.85 - 0.015 * np.maximum(0, age - 35), 0.3, 0.9)
-            ).astype(np.int64),
+            "certificate_codes": _certificates(rng, catalog, skills, licensed_skills(ref)),
+            "intended_industry_codes": _intended_industries(rng, sector, experienced, age),
+            "intended_city_codes": _intended_cities(rng, ref, home, year, willing_far),
+            "willing_far": willing_far,
             "expected_wage_yuan": (np.clip(np.round(wage / 100) * 100, 2500, 8000)).astype(
                 np.int64
             ),
             "group_id": _groups(rng, village),
         }
     )
-    frame["self_description_zh"] = _descriptions(rng, ref, catalog, frame, farm)
+    frame["self_description_zh"] = _descriptions(rng, ref, catalog, frame, farm, work_years)
     statuses = household_statuses(rng, frame["registered_poor"].to_numpy())
     frame.insert(list(frame.columns).index("registered_poor") + 1, "household_status", statuses)
     return frame

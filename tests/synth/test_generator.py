@@ -64,8 +64,11 @@ def _check_counts(data: Dataset, scale: str) -> None:
     assert len(data.experts) == spec.experts
     assert len(data.workers) == spec.workers
     assert (data.postings["status"] == "open").sum() == spec.open_postings
-    assert len(data.placements) == spec.placements
-    assert len(data.visits) == (needs["status"] == "closed").sum() == spec.visits
+    # the hand-dispatch fills what positions and the hard rules allow (see test_history_rules)
+    assert 0.5 * spec.placements <= len(data.placements) <= spec.placements
+    # a closed need nobody eligible could serve got no visit (see test_history_rules)
+    assert (needs["status"] == "closed").sum() == spec.visits
+    assert 0.6 * spec.visits <= len(data.visits) <= spec.visits
     per_village = (needs["status"] == "open").sum() / len(villages)
     assert abs(per_village - spec.open_needs_per_village) < 0.3
 
@@ -83,9 +86,9 @@ def test_province_spec_matches_the_documented_sizes() -> None:
 
 
 @pytest.mark.slow
-def test_province_scale_has_the_documented_counts() -> None:
-    """A full province run (about 10 s) has the documented counts and focus areas."""
-    data = generate("province", 7)
+def test_province_scale_has_the_documented_counts(province_data: Dataset) -> None:
+    """A full province run has the documented counts and focus areas."""
+    data = province_data
     _check_counts(data, "province")
     counties = load_reference().counties
     assert set(data.villages["county_code"]) == set(counties["county_code"])
