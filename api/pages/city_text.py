@@ -30,7 +30,9 @@ RULES: Mapping[str, str] = {
     "max_age": "最高年龄须为 16 到 60 之间的整数，且不低于最低年龄。",
     "housing": "包住请填 是 或 否（也可填 1 或 0）。",
     "meals": "包吃请填 是 或 否（也可填 1 或 0）。",
-    "earmarked_prefecture_codes": "定向市州须为贵州的市州代码（如 zunyi），用分号隔开。",
+    "earmarked_prefecture_codes": (
+        "定向市州须为本市在招聘年度结对帮扶的贵州市州代码（如广州：qiannan、bijie），用分号隔开。"
+    ),
     "period": "招聘季度的格式如 2026Q1（年份加 Q1 到 Q4）。",
     "status": "状态须为 open（招聘中）或 closed（已关闭）。",
     "description_zh": "岗位描述不超过 4000 字。",

@@ -29,6 +29,7 @@ from api.postings.upload import (
     LIST_FIELDS,
     checked_rows,
     code_problems,
+    earmark_problem,
     read_upload,
     template_csv,
     template_xlsx,
@@ -70,10 +71,14 @@ def _stored(posting: PostingFields) -> dict[str, Any]:
     return values
 
 
-def _check_codes(posting: PostingFields, vocab: Vocabulary) -> None:
+def _check_codes(posting: PostingFields, vocab: Vocabulary, city: str) -> None:
     problems = code_problems(0, posting.model_dump(), vocab)
     if problems:
         raise InvalidInputError(problems[0]["message"], item=problems[0]["field"])
+    earmark = earmark_problem(city, posting.earmarked_prefecture_codes, posting.period, vocab)
+    if earmark is not None:
+        field = "earmarked_prefecture_codes"
+        raise InvalidInputError(f"{field}: {earmark}", item=field)
 
 
 def target_city(principal: Principal, vocab: Vocabulary, requested: str | None) -> str:
@@ -128,7 +133,7 @@ def create_posting(
     session: Session, principal: Principal, vocab: Vocabulary, data: PostingCreate
 ) -> PostingOut:
     city = target_city(principal, vocab, data.partner_city_code)
-    _check_codes(data, vocab)
+    _check_codes(data, vocab, city)
     _check_reference_free(session, city, data.city_reference)
     posting = Posting(
         posting_id=next_id(session, Posting.posting_id, ID_PREFIX, ID_WIDTH),
@@ -163,7 +168,7 @@ def update_posting(
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "body"
         raise InvalidInputError(f"{field}: {first['msg']}", item=field) from error
-    _check_codes(merged, vocab)
+    _check_codes(merged, vocab, posting.partner_city_code)
     if merged.city_reference != posting.city_reference:
         _check_reference_free(session, posting.partner_city_code, merged.city_reference)
     return _change(session, principal, vocab, posting, _stored(merged), "update")
@@ -212,7 +217,7 @@ def upload_postings(
     posting is stored once whatever the order.
     """
     city = target_city(principal, vocab, requested_city)
-    rows = checked_rows(read_upload(*upload), vocab)
+    rows = checked_rows(read_upload(*upload), vocab, city)
     lock_table_numbers(session, Posting.__tablename__)
     existing = by_reference(session, city, [row.city_reference for _, row in rows])
     fresh = sum(1 for _, row in rows if row.city_reference not in existing)

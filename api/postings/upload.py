@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +48,10 @@ COLUMNS = (
         "岗位编号",
         True,
         "the city's own reference, unique per city",
-        "SH-2026-0001",
+        "GZ-2026-0001",
     ),
     Column("employer_id", "企业编号", False, "the employer's id, if the city has one", "C00047"),
-    Column("employer_name_zh", "企业名称", True, "employer name", "上海鑫源服饰有限公司"),
+    Column("employer_name_zh", "企业名称", True, "employer name", "广州鑫源服饰有限公司"),
     Column("title_zh", "岗位名称", True, "job title", "横机工"),
     Column("industry_code", "行业代码", True, "an industry of kind job (industries.csv)", "GARM"),
     Column("positions", "招聘人数", True, "openings, 0 to 10000", "9"),
@@ -62,7 +62,13 @@ COLUMNS = (
     Column("max_age", "最高年龄", False, "16 to 60, not below min_age (default 60)", "45"),
     Column("housing", "包住", False, "1/0, 是/否 (default 0)", "是"),
     Column("meals", "包吃", False, "1/0, 是/否 (default 0)", "否"),
-    Column("earmarked_prefecture_codes", "定向市州", False, "prefecture codes, ; between", "zunyi"),
+    Column(
+        "earmarked_prefecture_codes",
+        "定向市州",
+        False,
+        "codes of prefectures paired with the city in the posting's year, ; between",
+        "qiannan",
+    ),
     Column("period", "招聘季度", True, "a quarter, e.g. 2026Q1", "2026Q1"),
     Column("status", "状态", False, "open 招聘中 / closed 已关闭 (default open)", "open"),
     Column("description_zh", "岗位描述", False, "free text", "长期招横机工，提供免费宿舍。"),
@@ -180,6 +186,25 @@ def _values(keys: list[str | None], cells: list[str]) -> dict[str, Any]:
     return values
 
 
+def earmark_problem(
+    city: str, earmarks: Sequence[str], period: str, vocab: Vocabulary
+) -> str | None:
+    """Why a posting of `city` may not be earmarked for these prefectures in `period`:
+    earmarks name prefectures the city is paired with in the posting's year (an earmark for
+    any other would reach no worker: the labour matcher's rule is the same)."""
+    year = int(period[:4]) if period[:4].isdigit() else None
+    if not earmarks or year is None:
+        return None
+    paired = vocab.paired_prefectures(city, year)
+    outside = [p for p in earmarks if p in vocab.prefectures and p not in paired]
+    if not outside:
+        return None
+    return (
+        f"{', '.join(outside)} is not paired with {city} in {year}; "
+        f"earmark only its prefectures then ({', '.join(sorted(paired)) or 'none'})"
+    )
+
+
 def code_problems(row: int, values: Mapping[str, Any], vocab: Vocabulary) -> list[dict[str, Any]]:
     """Codes the reference tables do not know, in a posting's fields (lists as lists)."""
     known = {
@@ -217,8 +242,9 @@ def _row(
     return (None if problems else posting), problems
 
 
-def checked_rows(table: Table, vocab: Vocabulary) -> list[tuple[int, PostingRow]]:
-    """Every row as a posting, or one `RowsInvalidError` naming every bad row and field."""
+def checked_rows(table: Table, vocab: Vocabulary, city: str) -> list[tuple[int, PostingRow]]:
+    """Every row as a posting of `city`, or one `RowsInvalidError` naming every bad row and
+    field."""
     keys, problems = _columns(table.header)
     if problems:
         raise RowsInvalidError("The header is not the template's; nothing was stored.", problems)
@@ -229,6 +255,9 @@ def checked_rows(table: Table, vocab: Vocabulary) -> list[tuple[int, PostingRow]
         problems.extend(row_problems)
         if posting is None:
             continue
+        earmark = earmark_problem(city, posting.earmarked_prefecture_codes, posting.period, vocab)
+        if earmark is not None:
+            problems.append(_problem(number, "earmarked_prefecture_codes", earmark))
         seen = first_line.setdefault(posting.city_reference, number)
         if seen != number:
             problems.append(

@@ -92,6 +92,13 @@ def test_the_province_names_the_city_and_codes_are_checked(
             "/postings", headers=headers, json=_new_posting(partner_city_code="zhuhai", **change)
         )
         assert answer.status_code == 422 and answer.json()["error"]["details"] == [{"field": field}]
+    # 珠海 pairs with 遵义 from 2021: an earmark elsewhere would reach no worker.
+    elsewhere = _new_posting(partner_city_code="zhuhai", earmarked_prefecture_codes=["bijie"])
+    refused = client.post("/postings", headers=headers, json=elsewhere)
+    assert refused.status_code == 422
+    assert "bijie is not paired with zhuhai" in refused.json()["error"]["message"]
+    paired = {**elsewhere, "earmarked_prefecture_codes": ["zunyi"], "city_reference": "ZH-2"}
+    assert client.post("/postings", headers=headers, json=paired).status_code == 201
 
 
 def test_lists_filter_and_sort(client: TestClient, login: Login) -> None:

@@ -207,6 +207,27 @@ def test_a_file_that_is_not_utf8_or_not_a_workbook_is_a_clear_422(
     assert empty.status_code == 422 and "empty" in empty.json()["error"]["message"]
 
 
+def test_an_earmark_outside_the_city_s_pairing_in_that_year_is_refused_by_row(
+    client: TestClient, login: Login
+) -> None:
+    """广州 pairs with 黔南, 毕节 and 安顺 from 2021 (毕节 since 2016), never with 遵义."""
+    rows = [
+        posting_row("E-1", earmarked_prefecture_codes="bijie;anshun"),
+        posting_row("E-2", earmarked_prefecture_codes="zunyi"),
+        posting_row("E-3", earmarked_prefecture_codes="anshun", period="2019Q4"),
+    ]
+    answer = upload(client, login("city"), csv_file(rows))
+    assert answer.status_code == 422
+    details = answer.json()["error"]["details"]
+    assert [(d["row"], d["field"]) for d in details] == [
+        (3, "earmarked_prefecture_codes"),
+        (4, "earmarked_prefecture_codes"),
+    ]
+    assert "zunyi is not paired with guangzhou in 2026" in details[0]["message"]
+    assert "anshun is not paired with guangzhou in 2019" in details[1]["message"]
+    assert upload(client, login("city"), csv_file(rows[:1])).json()["created"] == 1
+
+
 def test_who_may_upload_and_for_which_city(
     client: TestClient, login: Login, database_url: str
 ) -> None:
@@ -218,7 +239,9 @@ def test_who_may_upload_and_for_which_city(
     unnamed = upload(client, login("province"), content)
     assert unnamed.status_code == 422
     assert unnamed.json()["error"]["details"] == [{"field": "partner_city_code"}]
-    by_province = upload(client, login("province"), content, partner_city_code="foshan")
+    # 佛山 pairs with 黔东南 from 2021: its posting is earmarked there, not for 毕节.
+    foshan = csv_file([posting_row("W-1", earmarked_prefecture_codes="qiandongnan")])
+    by_province = upload(client, login("province"), foshan, partner_city_code="foshan")
     assert by_province.status_code == 200
     assert by_province.json()["partner_city_code"] == "foshan"
     # The same reference in another city is another posting.
