@@ -14,12 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import Depends
 from sqlalchemy import ColumnElement, literal
 
 from api.deps import SettingsDep
 from matching.data import specs
-from matching.data.reference import load_reference
+from matching.data.reference import load_reference, pairings_in_force
 from matching.errors import InvalidInputError
 
 # Expert tier and role, worker gender and education: the data files store the Chinese
@@ -73,26 +74,18 @@ class Vocabulary:
     counties: frozenset[str]
     industry_names: Mapping[str, str]
     city_names: Mapping[str, str]
-    # (city, prefecture, since year, until year), both years inclusive
-    pairings: tuple[tuple[str, str, int, int], ...] = ()
+    pairings: pd.DataFrame  # the reference's dated pairings
 
     def paired_prefectures(self, city: str, year: int) -> frozenset[str]:
         """The prefectures `city` is paired with in `year`."""
-        return frozenset(
-            prefecture
-            for c, prefecture, since, until in self.pairings
-            if c == city and since <= year <= until
-        )
+        active = pairings_in_force(self.pairings, year)
+        return frozenset(active.loc[active["partner_city_code"] == city, "prefecture_code"])
 
     def industry_label(self, code: str) -> str:
         return self.industry_names.get(code, code)
 
     def city_label(self, code: str) -> str:
         return self.city_names.get(code, code)
-
-
-# A pairing without an end year is in force for good.
-OPEN_ENDED = 9999
 
 
 @lru_cache(maxsize=4)
@@ -117,21 +110,7 @@ def vocabulary(reference_dir: Path | None = None) -> Vocabulary:
         city_names=dict(
             zip(ref.partner_cities["city_code"], ref.partner_cities["name_zh"], strict=True)
         ),
-        pairings=_pairings(ref.pairings),
-    )
-
-
-def _pairings(frame: Any) -> tuple[tuple[str, str, int, int], ...]:
-    until = [int(u) if str(u).strip().isdigit() else OPEN_ENDED for u in frame["until_year"]]
-    return tuple(
-        (str(city), str(prefecture), int(since), int(last))
-        for city, prefecture, since, last in zip(
-            frame["partner_city_code"],
-            frame["prefecture_code"],
-            frame["since_year"],
-            until,
-            strict=True,
-        )
+        pairings=ref.pairings,
     )
 
 

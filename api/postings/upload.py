@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from api.errors import RowsInvalidError
 from api.postings.schemas import PostingRow
 from api.vocabulary import Vocabulary, code_problem
+from matching.data.reference import period_year
 from matching.errors import InvalidInputError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -192,9 +193,12 @@ def earmark_problem(
     """Why a posting of `city` may not be earmarked for these prefectures in `period`:
     earmarks name prefectures the city is paired with in the posting's year (an earmark for
     any other would reach no worker: the labour matcher's rule is the same)."""
-    year = int(period[:4]) if period[:4].isdigit() else None
-    if not earmarks or year is None:
+    if not earmarks:
         return None
+    try:
+        year = period_year(period)
+    except InvalidInputError:
+        return None  # the period's own check names that field
     paired = vocab.paired_prefectures(city, year)
     outside = [p for p in earmarks if p in vocab.prefectures and p not in paired]
     if not outside:
