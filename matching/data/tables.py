@@ -151,23 +151,27 @@ def join_codes(codes: Iterable[str]) -> str:
 
 def vocabulary(columns: Iterable[Iterable[object]]) -> dict[str, int]:
     """A sorted code -> column index map over every code seen in the given columns."""
-    codes = {code for column in columns for cell in column for code in split_codes(cell)}
+    codes: set[str] = set()
+    for column in columns:
+        # One split of the joined column, then each distinct part stripped: the same codes
+        # as `split_codes` cell by cell, at a fraction of the cost on 200,000 rows.
+        parts = set(CODE_SEPARATOR.join(_text_cells(column)).split(CODE_SEPARATOR))
+        codes.update(part.strip() for part in parts)
+    codes.discard("")
     return {code: index for index, code in enumerate(sorted(codes))}
+
+
+def _text_cells(values: Iterable[object]) -> list[str]:
+    """The cells, with "" for a cell that is not a string (it has no codes)."""
+    if isinstance(values, pd.Series):
+        values = values.tolist()  # far faster than iterating a pandas string array
+    return [cell if isinstance(cell, str) else "" for cell in values]
 
 
 def _exploded(values: Sequence[str] | pd.Series) -> pd.Series:
     """One row per (original row position, code) as written; empty codes dropped."""
     series = pd.Series(list(values), dtype=str)
     exploded = series.str.split(CODE_SEPARATOR).explode()
-    return exploded[exploded.notna() & (exploded != "")]
-
-
-def _exploded_cells(values: Sequence[object] | pd.Series) -> pd.Series:
-    """Like `_exploded`, but a cell that is not a string has no codes (as in `split_codes`)
-    and spaces around a code are dropped."""
-    cells = pd.Series(list(values), dtype=object)
-    exploded = cells.where(cells.map(lambda cell: isinstance(cell, str)), "")
-    exploded = exploded.astype(str).str.split(CODE_SEPARATOR).explode().str.strip()
     return exploded[exploded.notna() & (exploded != "")]
 
 
@@ -184,18 +188,24 @@ def codes_matrix(
     first with `check_codes` when they must exist.
     """
     if isinstance(vocabulary, Mapping):
-        position = pd.Series(dict(vocabulary), dtype=np.int64)
+        position = dict(vocabulary)
     else:
-        position = pd.Series(np.arange(len(vocabulary)), index=list(vocabulary))
-    exploded = _exploded_cells(values)
-    columns = exploded.map(position)
-    known = columns.notna().to_numpy()
-    rows = exploded.index.to_numpy()[known]
-    data = np.ones(int(known.sum()), dtype=dtype)
-    shape = (len(values), len(vocabulary))
-    matrix = sparse.csr_matrix(
-        (data, (rows, columns.to_numpy()[known].astype(np.int64))), shape=shape
+        position = {code: index for index, code in enumerate(vocabulary)}
+    # The joined column split once; each distinct part looked up once (as in `vocabulary`).
+    cells = _text_cells(values)
+    if not cells:
+        return sparse.csr_matrix((0, len(vocabulary)), dtype=dtype)
+    parts_per_cell = np.fromiter(
+        (cell.count(CODE_SEPARATOR) + 1 for cell in cells), dtype=np.int64, count=len(cells)
     )
+    part_ids, parts = pd.factorize(np.array(CODE_SEPARATOR.join(cells).split(CODE_SEPARATOR)))
+    column_of_part = np.array([position.get(part.strip(), -1) for part in parts], dtype=np.int64)
+    columns = column_of_part[part_ids] if part_ids.size else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(cells)), parts_per_cell)
+    known = columns >= 0
+    data = np.ones(int(known.sum()), dtype=dtype)
+    shape = (len(cells), len(vocabulary))
+    matrix = sparse.csr_matrix((data, (rows[known], columns[known])), shape=shape)
     matrix.data[:] = 1.0  # a repeated code counts once
     return matrix
 

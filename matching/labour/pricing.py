@@ -33,9 +33,10 @@ from matching.control import checkpoint
 from matching.control import report as report_progress
 from matching.engine.duals import AssignmentDuals, Placements, assignment_duals
 from matching.labour.config import LabourConfig
-from matching.labour.eligible import GroupOptions, eligible_blocks, group_options
+from matching.labour.eligible import EligibleBlock, GroupOptions, eligible_blocks, group_options
 from matching.labour.rules import acceptable_cities
 from matching.labour.tables import Workforce
+from matching.parallel import in_order, in_threads
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class GridScorer(Protocol):
     """Weights of every pair of workers `rows` × postings `posts` (rules not applied)."""
 
     def grid(self, rows: IntArray, posts: IntArray) -> FloatArray: ...
+
+
+_Pairs = tuple[IntArray, IntArray, FloatArray]  # (worker, posting, weight)
+_Scored = tuple[npt.NDArray[np.float32], _Pairs, _Pairs]
 
 
 @dataclass
@@ -303,27 +308,38 @@ class _Scan:
     def run(self, singles: IntArray, accept: BoolArray, report: PricingReport) -> list[_Block]:
         blocks: list[_Block] = []
         by_row: list[tuple[IntArray, IntArray, FloatArray]] = []
-        by_post: list[tuple[IntArray, IntArray, FloatArray]] = []
-        for block in eligible_blocks(self.force, self.config, singles, accept=accept):
+        by_post = _PostingBest(self.posting_top)
+        eligible = eligible_blocks(self.force, self.config, singles, accept=accept)
+        # Blocks are scored on both cores while the next ones are enumerated here; their
+        # results are taken in block order, so the starting pairs do not depend on timing.
+        for block, scored in in_order(self._scored, eligible):
             self.removed[block.rows] = block.removed
             self.has_eligible[block.rows] = block.allowed.any(axis=1)
-            if block.posts.size == 0 or not block.allowed.any():
-                continue
-            stored = self.scorer.grid(block.rows, block.posts).astype(np.float32)
-            stored[~block.allowed] = -np.inf
-            eligible = int(block.allowed.sum())
-            report.eligible_pairs += eligible
-            # The starting pairs are chosen on the stored (float32) weights, like the
-            # pairs that enter later.
-            by_row.append(_best_of_rows(block.rows, block.posts, stored, self.config.top_k))
-            by_post.append(self._best_of_posts(block.rows, block.posts, stored))
-            blocks.append(_Block(block.rows, block.posts, stored, eligible))
+            if scored is not None:
+                stored, best_of_rows, best_of_posts = scored
+                count = int(block.allowed.sum())
+                report.eligible_pairs += count
+                by_row.append(best_of_rows)
+                by_post.add(*best_of_posts)
+                blocks.append(_Block(block.rows, block.posts, stored, count))
             checkpoint()
-        worker, posting, weight = _joined([*by_row, self._merge_posts(*_joined(by_post))])
+        worker, posting, weight = _joined([*by_row, by_post.merged()])
         keys = worker * self.force.n_postings + posting
         _, first = np.unique(keys, return_index=True)
         self.columns = Columns(worker[first], posting[first], weight[first])
         return blocks
+
+    def _scored(self, block: EligibleBlock) -> tuple[EligibleBlock, _Scored | None]:
+        """The block's stored weights (-inf where a rule fails), each worker's `top_k` best
+        and each posting's best; None when the block has no eligible pair."""
+        if block.posts.size == 0 or not block.allowed.any():
+            return block, None
+        stored = self.scorer.grid(block.rows, block.posts).astype(np.float32)
+        stored[~block.allowed] = -np.inf
+        # The starting pairs are chosen on the stored (float32) weights, like the pairs
+        # that enter later.
+        by_row = _best_of_rows(block.rows, block.posts, stored, self.config.top_k)
+        return block, (stored, by_row, self._best_of_posts(block.rows, block.posts, stored))
 
     def _best_of_posts(
         self, rows: IntArray, posts: IntArray, weight: npt.NDArray[np.float32]
@@ -341,14 +357,40 @@ class _Scan:
         posting, worker, value = _joined(parts)
         return worker, posting, value
 
-    def _merge_posts(
-        self, worker: IntArray, posting: IntArray, weight: FloatArray
-    ) -> tuple[IntArray, IntArray, FloatArray]:
-        """Each posting's best across blocks."""
+
+class _PostingBest:
+    """Each posting's `top` best workers across blocks (by weight, then worker index).
+
+    Candidates are merged every `MERGE_AT` pairs, and the weakest kept weight of each full
+    posting becomes its floor: later candidates below it can never be among the best and
+    are dropped at once, so the final sort stays small."""
+
+    MERGE_AT = 4_000_000
+
+    def __init__(self, top: IntArray) -> None:
+        self.top = top
+        self.floor = np.full(top.size, -np.inf)
+        self.pending: list[tuple[IntArray, IntArray, FloatArray]] = []
+        self.pending_size = 0
+
+    def add(self, worker: IntArray, posting: IntArray, weight: FloatArray) -> None:
+        keep = weight >= self.floor[posting]
+        self.pending.append((worker[keep], posting[keep], weight[keep]))
+        self.pending_size += int(keep.sum())
+        if self.pending_size > self.MERGE_AT:
+            best = self.merged()
+            self.pending, self.pending_size = [best], best[0].size
+            full = np.bincount(best[1], minlength=self.top.size) >= self.top
+            last = np.searchsorted(best[1], np.flatnonzero(full), side="right") - 1
+            self.floor[full] = best[2][last]
+
+    def merged(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The best so far, sorted by posting, then weight (descending), then worker."""
+        worker, posting, weight = _joined(self.pending)
         order = np.lexsort((worker, -weight, posting))
         worker, posting, weight = worker[order], posting[order], weight[order]
         rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
-        keep = rank < self.posting_top[posting]
+        keep = rank < self.top[posting]
         return worker[keep], posting[keep], weight[keep]
 
 
@@ -370,6 +412,25 @@ def _best_of_rows(
     above = values > floor
     r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[above]
     return rows[r], posts[part[above]], values[above].astype(np.float64)
+
+
+def _best_above(
+    rows: IntArray, posts: IntArray, value: npt.NDArray[np.floating], k: int, floor: float
+) -> tuple[IntArray, IntArray]:
+    """The k largest entries above `floor` of each row, as (worker, posting), sorted by
+    worker then posting. Once the duals settle, most rows have only a few entries above
+    the floor: those are read off directly, and only rows with more than k are partitioned
+    (a partition of every row was most of the pricing's time)."""
+    above = value > floor
+    many = np.flatnonzero(np.count_nonzero(above, axis=1) > k)
+    above[many] = False
+    r, c = np.nonzero(above)
+    if many.size:
+        part = np.argpartition(value[many], posts.size - k, axis=1)[:, posts.size - k :]
+        r = np.concatenate((r, np.repeat(many, k)))
+        c = np.concatenate((c, part.ravel()))
+    order = np.lexsort((c, r))
+    return rows[r[order]], posts[c[order]]
 
 
 def _top_of_rows(
@@ -409,25 +470,25 @@ def _group_columns(
     Groups are scored together, a block of members × the union of their options at a time."""
     size = np.array([m.size for m in options.members], dtype=np.int64)
     placeable = [g for g, posts in enumerate(options.postings) if posts.size]
-    groups, postings, weights = [], [], []
-    start = 0
-    while start < len(placeable):
-        chunk: list[int] = []
-        rows = 0
-        while start < len(placeable) and (not chunk or rows + size[placeable[start]] <= block_size):
-            chunk.append(placeable[start])
-            rows += int(size[placeable[start]])
-            start += 1
+
+    def scored(chunk: list[int]) -> list[FloatArray]:
+        """Each group's summed weight at each of its options."""
         members = np.concatenate([options.members[g] for g in chunk])
         posts = np.unique(np.concatenate([options.postings[g] for g in chunk]))
         grid = scorer.grid(members, posts)
-        first = 0
-        for g in chunk:
-            own = options.postings[g]
-            total = grid[first : first + size[g], np.searchsorted(posts, own)].sum(axis=0)
-            first += int(size[g])
-            groups.append(np.full(own.size, g, dtype=np.int64))
-            postings.append(own)
+        first = np.cumsum([0] + [int(size[g]) for g in chunk])
+        return [
+            grid[first[i] : first[i + 1], np.searchsorted(posts, options.postings[g])].sum(axis=0)
+            for i, g in enumerate(chunk)
+        ]
+
+    groups, postings, weights = [], [], []
+    chunks = _chunks(placeable, size, block_size)
+    # Chunks are scored on both cores, their results taken in chunk order.
+    for chunk, totals in zip(chunks, in_order(scored, chunks), strict=True):
+        for g, total in zip(chunk, totals, strict=True):
+            groups.append(np.full(total.size, g, dtype=np.int64))
+            postings.append(options.postings[g])
             weights.append(total)
         checkpoint()
     if not groups:
@@ -440,6 +501,19 @@ def _group_columns(
     active = np.zeros(group.size, dtype=bool)
     active[order[(np.arange(group.size) - starts) < top_k]] = True
     return GroupColumns(group, posting, weight, size, active)
+
+
+def _chunks(groups: list[int], size: IntArray, block_size: int) -> list[list[int]]:
+    """Consecutive groups with at most `block_size` members in all (a larger group alone)."""
+    chunks: list[list[int]] = []
+    rows = 0
+    for g in groups:
+        if not chunks or rows + size[g] > block_size:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(g)
+        rows += int(size[g])
+    return chunks
 
 
 def _restricted_duals(
@@ -470,26 +544,39 @@ def _price_pairs(
     report: PricingReport,
 ) -> tuple[int, FloatArray]:
     """Every stored pair with a positive reduced cost is a candidate; each worker's `k`
-    best enter. Returns how many entered and, per worker, max over its pairs of w − v."""
+    best enter. Returns how many entered and, per worker, max over its pairs of w − v.
+    Blocks are priced on both cores (numpy leaves the interpreter lock on whole-block
+    work); their results are joined in block order, so the answer does not depend on it."""
     v, u = duals.demand, duals.supplier
     best = np.full(u.size, -np.inf)
-    found: list[tuple[IntArray, IntArray, FloatArray]] = []
-    for item in blocks:
-        value = np.subtract(item.weight, v[item.posts].astype(np.float32)[None, :])
+    priced = in_threads(lambda item: _price_block(item, v, u, k), blocks)
+    found = []
+    for item, (row_best, pairs) in zip(blocks, priced, strict=True):
         report.pairs_priced += item.eligible
-        best[item.rows] = value.max(axis=1)
-        hit = np.flatnonzero(best[item.rows] - u[item.rows] > TOLERANCE)
-        if hit.size == 0:
-            continue
-        value = value[hit]
-        value -= u[item.rows[hit]].astype(np.float32)[:, None]
-        w, p, _ = _best_of_rows(item.rows[hit], item.posts, value, k, floor=TOLERANCE)
-        stored = item.weight[np.searchsorted(item.rows, w), np.searchsorted(item.posts, p)]
-        found.append((w, p, stored.astype(np.float64)))
+        best[item.rows] = row_best
+        if pairs is not None:
+            found.append(pairs)
     if not found:
         return 0, best
     worker, posting, weight = _joined(found)
     return columns.add(worker, posting, weight), best
+
+
+def _price_block(
+    item: _Block, v: FloatArray, u: FloatArray, k: int
+) -> tuple[FloatArray, tuple[IntArray, IntArray, FloatArray] | None]:
+    """Per row of the block, max of w − v; and its `k` best pairs with w − u − v above the
+    tolerance, if any, with their stored weights."""
+    value = np.subtract(item.weight, v[item.posts].astype(np.float32)[None, :])
+    row_best = value.max(axis=1).astype(np.float64)
+    hit = np.flatnonzero(row_best - u[item.rows] > TOLERANCE)
+    if hit.size == 0:
+        return row_best, None
+    value = value[hit]
+    value -= u[item.rows[hit]].astype(np.float32)[:, None]
+    w, p = _best_above(item.rows[hit], item.posts, value, k, TOLERANCE)
+    stored = item.weight[np.searchsorted(item.rows, w), np.searchsorted(item.posts, p)]
+    return row_best, (w, p, stored.astype(np.float64))
 
 
 def _price_groups(groups: GroupColumns, duals: AssignmentDuals, k: int) -> int:

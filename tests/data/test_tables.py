@@ -81,3 +81,24 @@ def test_check_codes_names_the_row_of_an_unknown_code() -> None:
     check_codes(frame, SPEC, "specialty_codes", ["a", "b", "x"], multi=True)
     with pytest.raises(InvalidInputError, match=r"experts.csv, row 3, column specialty_codes"):
         check_codes(frame, SPEC, "specialty_codes", ["a", "b"], multi=True)
+
+
+def test_vocabulary_and_codes_matrix_agree_with_split_codes_cell_by_cell() -> None:
+    """The joined-column fast path reads every cell exactly as `split_codes` does: spaces,
+    empty parts, missing cells and a pandas string column included."""
+    rng = np.random.default_rng(4)
+    pieces = ["茶叶", " 牛 ", "", "A-1", "b", "  "]
+    cells = [
+        ";".join(rng.choice(pieces, size=int(rng.integers(0, 4))).tolist())
+        if rng.random() > 0.1
+        else None
+        for _ in range(300)
+    ]
+    column = pd.Series(cells, dtype="string")
+    expected_codes = sorted({code for cell in cells for code in split_codes(cell)})
+    index = vocabulary([column])
+    assert list(index) == expected_codes
+    matrix = codes_matrix(column, index).toarray()
+    for row, cell in enumerate(cells):
+        assert {expected_codes[j] for j in np.flatnonzero(matrix[row])} == set(split_codes(cell))
+    assert codes_matrix(pd.Series([], dtype="string"), index).shape == (0, len(index))

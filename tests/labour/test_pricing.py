@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy.optimize import linprog
 
 from matching.engine.duals import Placements, assignment_duals
@@ -12,7 +13,7 @@ from matching.engine.solvers import solve
 from matching.labour import LabourConfig, match_labour
 from matching.labour.eligible import eligible_pairs
 from matching.labour.match import run_labour
-from matching.labour.pricing import Columns
+from matching.labour.pricing import Columns, _best_above, _PostingBest
 from matching.labour.tables import Workforce
 from matching.labour.weights import Scorer
 
@@ -138,3 +139,63 @@ def test_a_pair_already_in_the_restricted_problem_does_not_enter_again() -> None
     assert list(zip(columns.worker.tolist(), columns.posting.tolist(), strict=True)) == [
         (0, 3), (1, 4), (1, 5), (2, 4)
     ]  # fmt: skip
+
+
+def test_the_best_pairs_above_the_floor_are_each_rows_k_largest() -> None:
+    """Rows with few entries above the floor are read off, the others partitioned: either
+    way each row gives its k largest entries above the floor (distinct values here)."""
+    rng = np.random.default_rng(5)
+    rows, posts = np.array([3, 8, 11, 20, 21]), np.arange(100, 130)
+    value = rng.permutation(rows.size * posts.size).reshape(rows.size, posts.size) / 100.0
+    value[1] -= 10.0  # no entry above the floor
+    value[2, :-2] -= 10.0  # two entries above it, fewer than k
+    value[2, -2:] = (5.0, 6.0)
+    floor, k = 0.5, 4
+    worker, posting = _best_above(rows, posts, value.copy(), k, floor)
+    expected = set()
+    for i, row in enumerate(rows.tolist()):
+        top = np.argsort(-value[i])[:k]
+        expected |= {(row, int(posts[j])) for j in top if value[i, j] > floor}
+    assert set(zip(worker.tolist(), posting.tolist(), strict=True)) == expected
+    assert len(expected) == 3 * k + 2
+    assert np.all(np.diff(worker * 1000 + posting) > 0)  # sorted by worker, then posting
+
+
+def test_each_postings_best_do_not_depend_on_how_often_candidates_are_merged() -> None:
+    """Dropping candidates below a full posting's floor early keeps exactly the best."""
+    rng = np.random.default_rng(9)
+    top = np.array([1, 3, 5, 2])
+    parts = []
+    for block in range(12):
+        worker = np.arange(block * 10, block * 10 + 10).repeat(top.size)
+        posting = np.tile(np.arange(top.size), 10)
+        parts.append((worker, posting, rng.integers(0, 6, worker.size).astype(float)))
+    once, often = _PostingBest(top), _PostingBest(top)
+    often.MERGE_AT = 7  # merge after nearly every block
+    for part in parts:
+        once.add(*part)
+        often.add(*part)
+    for expected, got in zip(once.merged(), often.merged(), strict=True):
+        np.testing.assert_array_equal(expected, got)
+    assert np.array_equal(np.bincount(once.merged()[1]), top)
+    assert np.isfinite(often.floor).all()
+
+
+def test_pricing_in_one_or_several_threads_gives_the_same_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blocks are scored and priced in threads; the run must not depend on how many (small
+    blocks, so the market has many)."""
+    force = _market(3, n_workers=120, n_postings=12)
+    fit = _model(force)
+    config = LabourConfig(top_k=1, posting_top_factor=1, posting_top_extra=0, block_size=4)
+    runs = []
+    for threads in ("1", "3"):
+        monkeypatch.setenv("BANGFU_THREADS", threads)
+        runs.append(run_labour(force, fit, config))
+    one, several = runs
+    assert one.pricing.rounds > 1
+    assert one.pricing.as_dict() == several.pricing.as_dict()
+    np.testing.assert_array_equal(one.edges.worker, several.edges.worker)
+    np.testing.assert_array_equal(one.edges.posting, several.edges.posting)
+    np.testing.assert_array_equal(one.result.chosen, several.result.chosen)
