@@ -8,6 +8,9 @@ from typing import Any
 from matching.runs.results import Explanation, ModeFigures, RetentionQuality, Term, TermValue
 
 _EXPLANATION_FIELDS = ("kind", "reason", "terms")
+# Values returned as they are. Checked by exact type first: most values of an explanation
+# are plain, and an isinstance check against `Mapping` (an ABC) is slow at 10^6 terms.
+_PLAIN_TYPES = frozenset({bool, int, float, str, type(None)})
 
 
 def explanation(raw: Mapping[str, Any]) -> Explanation:
@@ -27,6 +30,8 @@ def term(raw: Mapping[str, Any]) -> Term:
 
 def term_value(value: Any) -> TermValue:
     """Nested terms become `Term`s; numpy scalars become Python numbers."""
+    if type(value) in _PLAIN_TYPES:  # not subclasses: numpy's float64 is one of float's
+        return value  # type: ignore[no-any-return]
     if isinstance(value, Mapping):
         if set(value) == {"key", "label", "value"}:
             return term(value)
