@@ -25,7 +25,10 @@ def explanation(raw: Mapping[str, Any]) -> Explanation:
 
 
 def term(raw: Mapping[str, Any]) -> Term:
-    return Term(key=str(raw["key"]), label=str(raw["label"]), value=term_value(raw["value"]))
+    value = raw["value"]
+    if type(value) not in _PLAIN_TYPES:  # the common plain value without a call
+        value = term_value(value)
+    return Term(key=str(raw["key"]), label=str(raw["label"]), value=value)
 
 
 def term_value(value: Any) -> TermValue:
