@@ -40,9 +40,9 @@ def solve_in_parts(
 
     Each part gets the whole `work_limit` (counted work, so a part's answer does not depend
     on the others or on the order they run in). Parts run side by side on up to `threads`
-    threads (default: one per core; CP-SAT and the flows release the interpreter lock
-    while they search); the `time_limit` safety stop is shared out as if the parts ran
-    one after another on that many threads.
+    threads (default: one per idle core; CP-SAT releases the interpreter lock while it
+    searches); the `time_limit` safety stop is shared out as if the parts ran one after
+    another on that many threads.
     """
     parts = np.unique(part_of_edge)
     if parts.size <= 1:
@@ -50,7 +50,7 @@ def solve_in_parts(
             problem, solver=solver, work_limit=work_limit, time_limit=time_limit, seed=seed
         )
     members = [np.flatnonzero(part_of_edge == part).astype(np.int64) for part in parts.tolist()]
-    width = max(1, min(threads or os.cpu_count() or 1, parts.size))
+    width = max(1, min(threads or _idle_cores(), parts.size))
     solve_part = partial(
         _solve_quietly,
         token=cancel_token(),
@@ -68,6 +68,14 @@ def solve_in_parts(
     report(f"solved {parts.size} parts")
     edges = [m[r.chosen] for m, r in zip(members, results, strict=True)]
     return _combined(results, np.sort(np.concatenate(edges)))
+
+
+def _idle_cores() -> int:
+    """Cores that no other process keeps busy. The one-minute load average counts this
+    process too; on a core another process holds, two parts would share one core and
+    take longer than one after another (and risk the time-limit safety stop)."""
+    others = max(0.0, os.getloadavg()[0] - 1.0)
+    return max(1, (os.cpu_count() or 1) - math.floor(others + 0.5))
 
 
 def _solve_quietly(problem: Problem, *, token: CancelToken | None, **options: Any) -> Result:

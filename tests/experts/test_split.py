@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 from matching.control import CancelToken, controlled
 from matching.engine.problem import Problem
 from matching.errors import Cancelled
+from matching.experts import split
 from matching.experts.split import solve_in_parts
 
 
@@ -59,3 +62,15 @@ def test_parts_on_threads_honour_the_cancel_token() -> None:
         solve_in_parts(
             problem, part, solver="cpsat", work_limit=1.0, time_limit=60.0, seed=0, threads=2
         )
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "idle"), [(0.3, 2, 2), (1.2, 2, 2), (2.0, 2, 1), (5.0, 2, 1), (2.0, 8, 7)]
+)
+def test_idle_cores_leave_out_cores_other_processes_keep_busy(
+    monkeypatch: pytest.MonkeyPatch, load: float, cores: int, idle: int
+) -> None:
+    """The load average counts this process itself; what is above it is other work."""
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert split._idle_cores() == idle
