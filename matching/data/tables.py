@@ -151,7 +151,9 @@ def join_codes(codes: Iterable[str]) -> str:
 
 def vocabulary(columns: Iterable[Iterable[object]]) -> dict[str, int]:
     """A sorted code -> column index map over every code seen in the given columns."""
-    codes = {code for column in columns for cell in column for code in split_codes(cell)}
+    # Each distinct cell is split once: code lists repeat across thousands of rows.
+    cells = {cell for column in columns for cell in column if isinstance(cell, str)}
+    codes = {code for cell in cells for code in split_codes(cell)}
     return {code: index for index, code in enumerate(sorted(codes))}
 
 

@@ -65,7 +65,7 @@ def solve_in_parts(
     else:
         with ThreadPoolExecutor(max_workers=width) as pool:
             results = list(pool.map(solve_part, subs))
-    report(f"solved {parts.size} parts")
+    report(f"solve: {parts.size} parts done")
     edges = [m[r.chosen] for m, r in zip(members, results, strict=True)]
     return _combined(results, np.sort(np.concatenate(edges)))
 
