@@ -114,7 +114,12 @@ def _id_positions(index: pd.Index, ids: npt.ArrayLike) -> IntArray:
     Each distinct id is converted and looked up once: 1.5 million pairs name only 10,000
     experts, and converting every one to a fixed-width string was most of the cost.
     """
-    codes, distinct = pd.factorize(np.asarray(ids, dtype=object).ravel(), use_na_sentinel=False)
+    values = np.asarray(ids, dtype=object).ravel()
+    # Strings only: factorize would merge 1, 1.0 and True (or None and NaN), which convert
+    # to different strings.
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return _positions(index, np.asarray(values, dtype=str))
+    codes, distinct = pd.factorize(values)
     return _positions(index, np.asarray(distinct, dtype=str))[codes]
 
 
