@@ -79,6 +79,11 @@ def controlled(
         _CURRENT.reset(reset)
 
 
+def cancel_token() -> CancelToken | None:
+    """The running computation's cancel token, for work it hands to other threads."""
+    return _current().token
+
+
 def cancel_requested() -> bool:
     token = _current().token
     return token is not None and token.cancelled

@@ -72,7 +72,9 @@ def build_pool(
     eligible, top = candidates.eligible, candidates.pairs
     key = eligible.rows * n_experts + eligible.cols
     start = np.isin(key, top.rows * n_experts + top.cols)
-    marked = _decided_pairs(context, decisions, set(key.tolist()))
+    # A set of every eligible key only when there are decisions to look up in it.
+    decided = decisions.previous | decisions.locked
+    marked = _decided_pairs(context, decisions, set(key.tolist()) if decided else set())
     start |= np.isin(key, np.array(marked, dtype=np.int64))
     weight = eligible.scores if weights is None else weights(eligible.rows, eligible.cols)
     if weights is not None:

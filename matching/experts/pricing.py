@@ -84,11 +84,11 @@ def solve_priced(
 ) -> tuple[Result, PricingReport]:
     """Solve `problem` with pricing from the `start` edges; chosen edges index `problem`."""
     member = start.copy() | problem.fixed
-    rounds, prices = _price(problem, member, 0)
+    rounds, prices, gain = _price(problem, member, 0)
     # Edges that could beat a quick greedy plan join before the one exact solve, so a plan
     # proven optimal on the set is optimal on every eligible pair (see `_with_full_bound`).
     guess = solve(restricted(problem, np.flatnonzero(member)), solver="greedy", seed=seed)
-    closing = _could_beat(problem, member, prices, guess.objective)
+    closing = _could_beat(problem, member, prices, gain, guess.objective)
     if 0 < closing.sum() <= MAX_CLOSING_EDGES:
         # No new pricing round: the closing edges have reduced cost ≤ TOLERANCE, so the
         # prices stay dual feasible for the larger set and its bound (computed from them
@@ -99,15 +99,16 @@ def solve_priced(
     return _with_full_bound(problem, member, start, prices, result, rounds)
 
 
-def _price(problem: Problem, member: BoolArray, rounds: int) -> tuple[int, Prices]:
-    """Add positive-reduced-cost edges until none is left (or the rounds run out)."""
+def _price(problem: Problem, member: BoolArray, rounds: int) -> tuple[int, Prices, FloatArray]:
+    """Add positive-reduced-cost edges until none is left (or the rounds run out); the
+    last prices and the reduced costs they give outside the (unchanged since) set."""
     while True:
         prices = supplier_prices(problem, member)
         rounds += 1
         gain = _outside_gain(problem, member, prices)
         positive = np.flatnonzero(gain > TOLERANCE)
         if positive.size == 0 or rounds >= MAX_ROUNDS:
-            return rounds, prices
+            return rounds, prices, gain
         member[_best_per_demand(problem.edge_demand[positive], gain[positive], positive)] = True
 
 
@@ -147,9 +148,11 @@ def _solve_members(
     return replace(result, chosen=members[result.chosen])
 
 
-def _could_beat(problem: Problem, member: BoolArray, prices: Prices, objective: float) -> BoolArray:
-    """Outside edges that some plan better than `objective` might use."""
-    gain = _outside_gain(problem, member, prices)
+def _could_beat(
+    problem: Problem, member: BoolArray, prices: Prices, gain: FloatArray, objective: float
+) -> BoolArray:
+    """Outside edges (reduced costs `gain` under `prices`) that some plan better than
+    `objective` might use."""
     slack = bound(problem, prices, member) - objective
     return np.asarray(gain > -slack + 1e-9, dtype=bool)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from matching.data.tables import split_codes
@@ -138,11 +139,15 @@ def unassigned_frame(run: ExpertRun, assignments: pd.DataFrame) -> pd.DataFrame:
     covered = set(assignments["need_id"])
     need_ids = run.tables.needs["need_id"].astype(str).tolist()
     where = _assigned_needs(assignments)
+    # The pool is sorted by need: each need's edges are one slice of it.
+    bounds = np.searchsorted(run.pool.need, np.arange(len(need_ids) + 1))
+    expert_ids = run.tables.experts["expert_id"].astype(str).to_numpy()
     rows = []
     for need, need_id in enumerate(need_ids):
         if need_id in covered:
             continue
-        reason, detail = _reason(run, need, where)
+        in_pool = np.arange(bounds[need], bounds[need + 1])
+        reason, detail = _reason(run, need, in_pool, expert_ids, where)
         rows.append(
             {
                 "need_id": need_id,
@@ -167,10 +172,14 @@ def _assigned_needs(assignments: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _reason(
-    run: ExpertRun, need: int, where: dict[str, list[str]]
+    run: ExpertRun,
+    need: int,
+    in_pool: npt.NDArray[np.int64],
+    expert_ids: npt.NDArray[np.object_],
+    where: dict[str, list[str]],
 ) -> tuple[str, list[dict[str, Any]]]:
+    """Why `need` has no lead; `in_pool` are its pool edges, in pool order."""
     funnel = {rule: int(run.candidates.removed[need, i]) for i, rule in enumerate(RULES)}
-    in_pool = np.flatnonzero(run.pool.need == need)
     if run.candidates.passing[need] == 0 and in_pool.size == 0:
         rule = run.candidates.rule_that_removed_most(need)
         return "no_candidate", [
@@ -179,7 +188,6 @@ def _reason(
         ]
     if in_pool.size == 0:
         return "excluded_by_decision", [term("removed_by_rule", funnel)]
-    expert_ids = run.tables.experts["expert_id"].astype(str).to_numpy()
     candidates = [
         {"expert_id": e, "assigned_to": where.get(e, [])}
         for e in expert_ids[run.pool.expert[in_pool[:5]]]

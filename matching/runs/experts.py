@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from matching.control import CancelToken, ProgressListener, checkpoint, report
@@ -52,9 +55,24 @@ def run_expert_match(
         report("experts: candidates and engine stages")
         run = run_stages(expert_tables(dataset, reference), config, decisions)
         report("experts: explanations")
-        match = build_match(run)
-        checkpoint()
-    return expert_result(match, config, warnings)
+        with _collector_paused():
+            match = build_match(run)
+            checkpoint()
+            return expert_result(match, config, warnings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the explanations are built: they are about a
+    million small dicts and terms, all kept, so the collector's passes over them find
+    nothing and took about 40 % of the time (province: 8.9 s -> 5.0 s of processor time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _previous_warnings(decisions: Decisions, matched: int) -> tuple[str, ...]:

@@ -108,6 +108,21 @@ def _positions(index: pd.Index, values: npt.NDArray[Any] | pd.Series) -> IntArra
     return np.asarray(index.get_indexer(pd.Index(np.asarray(values))), dtype=np.int64)
 
 
+def _id_positions(index: pd.Index, ids: npt.ArrayLike) -> IntArray:
+    """Position of each id, as a string, in `index` (-1 where it is not there).
+
+    Each distinct id is converted and looked up once: 1.5 million pairs name only 10,000
+    experts, and converting every one to a fixed-width string was most of the cost.
+    """
+    values = np.asarray(ids, dtype=object).ravel()
+    # Strings only: factorize would merge 1, 1.0 and True (or None and NaN), which convert
+    # to different strings.
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return _positions(index, np.asarray(values, dtype=str))
+    codes, distinct = pd.factorize(values)
+    return _positions(index, np.asarray(distinct, dtype=str))[codes]
+
+
 class RatingModel(RegressorMixin, BaseEstimator):  # type: ignore[misc]
     """Ridge regression plus shrunken expert and expert×village effects, recalibrated.
 
@@ -184,7 +199,7 @@ class RatingModel(RegressorMixin, BaseEstimator):  # type: ignore[misc]
 
     def expert_effect(self, expert_ids: npt.ArrayLike) -> FloatArray:
         """Each expert's learned effect (0 without history)."""
-        position = _positions(self.expert_index_, np.asarray(expert_ids, dtype=str))
+        position = _id_positions(self.expert_index_, expert_ids)
         return np.where(position >= 0, self.expert_effect_[position], 0.0)
 
     def pair_effect(self, expert_ids: npt.ArrayLike, village_ids: npt.ArrayLike) -> FloatArray:
@@ -205,8 +220,8 @@ class RatingModel(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         self, expert_ids: npt.ArrayLike, village_ids: npt.ArrayLike
     ) -> tuple[IntArray, IntArray]:
         """Positions of the experts and of the (expert, village) pairs, -1 when unseen."""
-        expert = _positions(self.expert_index_, np.asarray(expert_ids, dtype=str))
-        village = _positions(self.village_index_, np.asarray(village_ids, dtype=str))
+        expert = _id_positions(self.expert_index_, expert_ids)
+        village = _id_positions(self.village_index_, village_ids)
         known = (expert >= 0) & (village >= 0)
         key = np.where(known, expert * len(self.village_index_) + village, -1)
         return expert, _positions(self.pair_index_, key)

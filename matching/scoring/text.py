@@ -13,17 +13,20 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
+from matching.scoring import char_ngrams
 from matching.scoring.candidates import IntArray, ScoreBlock
 
 
 class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Character n-gram TF-IDF, fitted on both sides' texts (profiles and needs together).
 
-    A scikit-learn transformer: `__init__` only stores parameters, `fit` returns self,
-    learned attributes (`vectorizer_`, `n_features_`) end in an underscore, `clone` and
+    The same vectors as scikit-learn's `TfidfVectorizer` with these parameters (float32,
+    L2 norm); character n-grams are counted by `matching.scoring.char_ngrams` when it
+    applies. A scikit-learn transformer: `__init__` only stores parameters, `fit` returns
+    self, learned attributes (`tfidf_`, `n_features_`, ...) end in an underscore, `clone` and
     `get_params`/`set_params` work, and it fits inside a `Pipeline`. It draws nothing at
     random, so it takes no `random_state`: the same texts always give the same vectors.
     """
@@ -60,22 +63,41 @@ class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _fit_vectors(self, cleaned: list[str]) -> sp.csr_matrix | None:
         """Fit on `cleaned` and return their vectors (None when no text has a character)."""
-        self.vectorizer_ = TfidfVectorizer(
+        # TfidfVectorizer's two steps: counts (`counter_`, or `codes_` of the fast path),
+        # then the TF-IDF weights learned from them.
+        self.codes_: IntArray | None = None
+        self.counter_ = CountVectorizer(
             analyzer=self.analyzer,
             ngram_range=self.ngram_range,
             min_df=self.min_df,
             max_features=self.max_features,
-            sublinear_tf=self.sublinear_tf,
-            norm="l2",
             dtype=np.float32,
         )
+        self.tfidf_ = TfidfTransformer(norm="l2", sublinear_tf=self.sublinear_tf)
         # No text at all (no needs and no experts) is a valid input: every cosine is then 0.
         # scikit-learn refuses to fit an empty vocabulary, so it is left unfitted.
-        vectors = None
-        if any(text.strip() for text in cleaned):
-            vectors = self.vectorizer_.fit_transform(cleaned)
-        self.n_features_ = len(getattr(self.vectorizer_, "vocabulary_", {}))
-        return vectors
+        self.n_features_ = 0
+        if not any(text.strip() for text in cleaned):
+            return None
+        counts = self._fit_counts(cleaned)
+        self.n_features_ = counts.shape[1]
+        return self.tfidf_.fit(counts).transform(counts, copy=False)
+
+    def _fit_counts(self, cleaned: list[str]) -> sp.csr_matrix:
+        """Counts of the fitted texts: by `char_ngrams` when it gives the same as
+        CountVectorizer (char_wb n-grams of at most 3, no pruning), else CountVectorizer."""
+        if (
+            self.analyzer == "char_wb"
+            and self.min_df == 1
+            and char_ngrams.applies(self.ngram_range)
+        ):
+            found = char_ngrams.grams(cleaned, self.ngram_range)
+            if found is not None:
+                codes, counts = char_ngrams.fit_counts(found, len(cleaned))
+                if self.max_features is None or codes.size <= self.max_features:
+                    self.codes_ = codes
+                    return counts
+        return sp.csr_matrix(self.counter_.fit_transform(cleaned))
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised sparse TF-IDF rows (float32), one per text."""
@@ -83,7 +105,12 @@ class TextAffinity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cleaned = _clean(texts)
         if not cleaned or self.n_features_ == 0:  # scikit-learn refuses zero texts
             return sp.csr_matrix((len(cleaned), self.n_features_), dtype=np.float32)
-        return sp.csr_matrix(self.vectorizer_.transform(cleaned), dtype=np.float32)
+        found = None if self.codes_ is None else char_ngrams.grams(cleaned, self.ngram_range)
+        if found is None or self.codes_ is None:
+            counts = sp.csr_matrix(self.counter_.transform(cleaned))
+        else:
+            counts = char_ngrams.transform_counts(found, self.codes_, len(cleaned))
+        return sp.csr_matrix(self.tfidf_.transform(counts, copy=False), dtype=np.float32)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

@@ -107,3 +107,16 @@ def test_calibration_error_sees_a_shift() -> None:
     y = np.linspace(1, 5, 100)
     assert calibration_error(y, y) == 0.0
     assert calibration_error(y, y + 0.5) == pytest.approx(0.5)
+
+
+def test_id_positions_convert_each_id_to_a_string_as_before() -> None:
+    """Looking up distinct ids once gives the positions of the elementwise conversion."""
+    from matching.scoring.rating import _id_positions, _positions
+
+    index = pd.Index(["E1", "E2", "7", "nan"])
+    ids = np.array(["E2", "E9", 7, "E1", float("nan"), "E2", None], dtype=object)
+    expected = _positions(index, np.asarray(ids, dtype=str))
+    assert _id_positions(index, ids).tolist() == expected.tolist() == [1, -1, 2, 0, 3, 1, -1]
+    assert _id_positions(index, pd.Series(["E1", "E1"])).tolist() == [0, 0]
+    assert _id_positions(index, np.array([], dtype=object)).tolist() == []
+    assert _id_positions(index, np.array(["7", "E1", "E3"], dtype=object)).tolist() == [2, 0, -1]
