@@ -20,6 +20,7 @@ import numpy.typing as npt
 from matching.labour.config import LabourConfig
 from matching.labour.rules import acceptable_cities, person_rules
 from matching.labour.tables import Workforce
+from matching.parallel import in_order
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -143,24 +144,85 @@ def group_members(force: Workforce) -> list[IntArray]:
 def group_options(
     force: Workforce, config: LabourConfig, accept: BoolArray | None = None
 ) -> GroupOptions:
-    """Postings every member of a group may take, with room for the whole group."""
+    """Postings every member of a group may take, with room for the whole group. Groups
+    of one prefecture are checked together, a chunk of about `config.block_size` members ×
+    the postings open to any of them at a time (chunks on both cores, results in order)."""
     accept = acceptable_cities(force, config) if accept is None else accept
     members = group_members(force)
-    positions = force.postings["positions"].to_numpy(np.int64)
     removed = np.zeros((len(members), 4), dtype=np.int64)
-    postings = []
-    for g, rows in enumerate(members):
-        city_ok = np.asarray(accept[rows].all(axis=0), dtype=bool)[force.posting_city]
-        open_ok = force.earmarked[:, force.worker_prefecture[rows]].all(axis=1)
-        posts = np.flatnonzero(city_ok & open_ok & (positions >= rows.size)).astype(np.int64)
-        removed[g, 0], removed[g, 1] = int((~city_ok).sum()), int((city_ok & ~open_ok).sum())
-        if posts.size:
-            rules = person_rules(force, rows, posts)
-            removed[g, 2] = int((~rules["age"]).any(axis=0).sum())
-            removed[g, 3] = int(
-                (rules["age"].all(axis=0) & ~rules["certificate"].all(axis=0)).sum()
-            )
-            # A posting refused to one member is refused to the group: they go together.
-            posts = posts[(rules["age"] & rules["certificate"] & rules["decision"]).all(axis=0)]
-        postings.append(posts)
+    postings: list[IntArray] = [np.zeros(0, dtype=np.int64)] * len(members)
+    # Fellow villagers share a prefecture: chunks of one prefecture share most postings.
+    prefecture = [int(force.worker_prefecture[m[0]]) for m in members]
+    chunks = _member_chunks(members, np.argsort(prefecture, kind="stable"), config.block_size)
+    checked = in_order(
+        lambda chunk: _chunk_options(force, accept, [members[g] for g in chunk]), chunks
+    )
+    for chunk, (options, chunk_removed) in zip(chunks, checked, strict=True):
+        removed[chunk] = chunk_removed
+        for g, posts in zip(chunk, options, strict=True):
+            postings[g] = posts
     return GroupOptions(members, postings, removed)
+
+
+def _member_chunks(members: list[IntArray], order: IntArray, size: int) -> list[list[int]]:
+    """Groups in `order`, cut into chunks of at most `size` members (a larger group alone)."""
+    chunks: list[list[int]] = []
+    rows = 0
+    for g in order.tolist():
+        if not chunks or rows + members[g].size > size:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(g)
+        rows += members[g].size
+    return chunks
+
+
+def _chunk_options(
+    force: Workforce, accept: BoolArray, groups: list[IntArray]
+) -> tuple[list[IntArray], IntArray]:
+    """Each group's postings (every rule holds for every member) and what each rule removed."""
+    rows = np.concatenate(groups)
+    sizes = np.array([g.size for g in groups])
+    starts = np.cumsum(sizes) - sizes
+    # Row of each group's j-th member, its last for j past its size (repeating a member
+    # changes no "all"): a few row gathers, where `logical_and.reduceat` along the rows is
+    # many times slower.
+    member_rows = [starts + np.minimum(j, sizes - 1) for j in range(int(sizes.max()))]
+
+    def every_member(per_member: BoolArray) -> BoolArray:
+        every: BoolArray = per_member[member_rows[0]]
+        for at in member_rows[1:]:
+            every &= per_member[at]
+        return every
+
+    # City and earmark rules in city and prefecture space (a dozen columns), then spread.
+    city_ok = every_member(accept[rows])[:, force.posting_city]
+    prefectures = np.zeros((rows.size, force.earmarked.shape[1]), dtype=bool)
+    prefectures[np.arange(rows.size), force.worker_prefecture[rows]] = True
+    some_member = ~every_member(~prefectures)
+    # Open to the group: no member's prefecture is left out of the posting's earmark.
+    closed = some_member.astype(np.float32) @ (~force.earmarked.T).astype(np.float32)
+    open_ok = closed == 0
+    room = force.postings["positions"].to_numpy(np.int64)[None, :] >= sizes[:, None]
+    candidate = city_ok & open_ok & room
+    # The person rules only on postings the city, earmark and room rules leave to some group.
+    posts = np.flatnonzero(candidate.any(axis=0)).astype(np.int64)
+    candidate = candidate[:, posts]
+    rules = person_rules(force, rows, posts)
+    age, certified = every_member(rules["age"]), every_member(rules["certificate"])
+    removed = np.column_stack(
+        [
+            np.count_nonzero(rule, axis=1)
+            for rule in (
+                ~city_ok,
+                city_ok & ~open_ok,
+                candidate & ~age,
+                candidate & age & ~certified,
+            )
+        ]
+    ).astype(np.int64)
+    # A posting refused to one member is refused to the group: they go together.
+    allowed = candidate & age & certified & every_member(rules["decision"])
+    group, column = np.nonzero(allowed)
+    ends = np.searchsorted(group, np.arange(1, len(groups)))
+    return np.split(posts[column], ends), removed
