@@ -20,7 +20,7 @@ from matching.labour import (
     train_retention,
 )
 from matching.labour.report import build_match
-from matching.runs.control import run_control
+from matching.runs.control import collector_paused, run_control
 from matching.runs.convert import explanation, mode_figures, retention_quality
 from matching.runs.results import LabourFigures, MatchResult, SolveRecord, Summary
 
@@ -76,10 +76,11 @@ def run_labour_match(
         report("labour: pricing every eligible pair, the engine and stable mode")
         run = run_labour(open_force, fit, config)
         report("labour: explanations")
-        match = build_match(run, fit.report.as_dict())
-        modes = compare_modes(run)
-        checkpoint()
-    return labour_result(match, config, modes)
+        with collector_paused():
+            match = build_match(run, fit.report.as_dict())
+            modes = compare_modes(run)
+            checkpoint()
+            return labour_result(match, config, modes)
 
 
 def labour_result(match: LabourMatch, config: LabourConfig, modes: dict[str, Any]) -> LabourResult:
