@@ -15,16 +15,24 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from matching.errors import InvalidInputError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def worker_threads() -> int:
-    """Threads for block-wise work: the cores this process may use (at most 4, where the
-    blocks' memory traffic stops gaining), or BANGFU_THREADS when set."""
-    setting = os.environ.get("BANGFU_THREADS")
+    """Threads for block-wise work: the cores this process may use, at most 4 (measured on
+    2 cores only; the blocks' memory traffic limits what more could gain), or
+    BANGFU_THREADS when set."""
+    setting = os.environ.get("BANGFU_THREADS", "").strip()
     if setting:
-        return max(1, int(setting))
+        if not setting.isdigit() or int(setting) < 1:
+            raise InvalidInputError(
+                f"BANGFU_THREADS must be a whole number of at least 1, not {setting!r}.",
+                item="BANGFU_THREADS",
+            )
+        return int(setting)
     return max(1, min(4, len(os.sched_getaffinity(0))))
 
 

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from matching.errors import InvalidInputError
 from matching.parallel import in_order, in_threads, worker_threads
 
 
@@ -49,3 +50,12 @@ def test_an_error_in_a_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
 
     with pytest.raises(ValueError, match="row 3"):
         list(in_order(fails_on_three, range(6)))
+
+
+@pytest.mark.parametrize("setting", ["0", "two", "-1", "1.5"])
+def test_a_bad_thread_setting_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv("BANGFU_THREADS", setting)
+    with pytest.raises(InvalidInputError, match="BANGFU_THREADS"):
+        worker_threads()

@@ -153,7 +153,9 @@ def group_options(
     postings: list[IntArray] = [np.zeros(0, dtype=np.int64)] * len(members)
     # Fellow villagers share a prefecture: chunks of one prefecture share most postings.
     prefecture = [int(force.worker_prefecture[m[0]]) for m in members]
-    chunks = _member_chunks(members, np.argsort(prefecture, kind="stable"), config.block_size)
+    sizes = [m.size for m in members]
+    by_prefecture = np.argsort(prefecture, kind="stable").tolist()
+    chunks = size_chunks(by_prefecture, sizes, config.block_size)
     checked = in_order(
         lambda chunk: _chunk_options(force, accept, [members[g] for g in chunk]), chunks
     )
@@ -164,16 +166,18 @@ def group_options(
     return GroupOptions(members, postings, removed)
 
 
-def _member_chunks(members: list[IntArray], order: IntArray, size: int) -> list[list[int]]:
-    """Groups in `order`, cut into chunks of at most `size` members (a larger group alone)."""
+def size_chunks(items: list[int], sizes: npt.ArrayLike, limit: int) -> list[list[int]]:
+    """`items` in their order, cut into chunks whose `sizes` add up to at most `limit` (an
+    item larger than the limit alone)."""
+    size = np.asarray(sizes)
     chunks: list[list[int]] = []
-    rows = 0
-    for g in order.tolist():
-        if not chunks or rows + members[g].size > size:
+    total = 0
+    for item in items:
+        if not chunks or total + size[item] > limit:
             chunks.append([])
-            rows = 0
-        chunks[-1].append(g)
-        rows += members[g].size
+            total = 0
+        chunks[-1].append(item)
+        total += int(size[item])
     return chunks
 
 

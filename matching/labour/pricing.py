@@ -33,7 +33,13 @@ from matching.control import checkpoint
 from matching.control import report as report_progress
 from matching.engine.duals import AssignmentDuals, Placements, assignment_duals
 from matching.labour.config import LabourConfig
-from matching.labour.eligible import EligibleBlock, GroupOptions, eligible_blocks, group_options
+from matching.labour.eligible import (
+    EligibleBlock,
+    GroupOptions,
+    eligible_blocks,
+    group_options,
+    size_chunks,
+)
 from matching.labour.rules import acceptable_cities
 from matching.labour.tables import Workforce
 from matching.parallel import in_order, in_threads
@@ -497,7 +503,7 @@ def _group_columns(
         ]
 
     groups, postings, weights = [], [], []
-    chunks = _chunks(placeable, size, block_size)
+    chunks = size_chunks(placeable, size, block_size)
     # Chunks are scored on both cores, their results taken in chunk order.
     for chunk, totals in zip(chunks, in_order(scored, chunks), strict=True):
         for g, total in zip(chunk, totals, strict=True):
@@ -515,19 +521,6 @@ def _group_columns(
     active = np.zeros(group.size, dtype=bool)
     active[order[(np.arange(group.size) - starts) < top_k]] = True
     return GroupColumns(group, posting, weight, size, active)
-
-
-def _chunks(groups: list[int], size: IntArray, block_size: int) -> list[list[int]]:
-    """Consecutive groups with at most `block_size` members in all (a larger group alone)."""
-    chunks: list[list[int]] = []
-    rows = 0
-    for g in groups:
-        if not chunks or rows + size[g] > block_size:
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(g)
-        rows += int(size[g])
-    return chunks
 
 
 def _restricted_duals(

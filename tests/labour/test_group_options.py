@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching.labour import LabourConfig
-from matching.labour.eligible import eligible_pairs, group_options
+from matching.labour.eligible import eligible_pairs, group_options, size_chunks
 from matching.labour.rules import acceptable_cities
 
 from .test_pricing import _market
@@ -35,3 +35,11 @@ def test_options_are_what_every_member_may_take_with_room_for_all(block_size: in
             all_accept = accept[members][:, force.posting_city].all(axis=0)
             assert options.removed[g, 0] == int((~all_accept).sum())
     assert placeable >= 3, "some groups have options, so the check is not vacuous"
+
+
+def test_chunks_keep_the_order_and_stay_within_the_limit() -> None:
+    sizes = [2, 5, 1, 1, 9, 3, 3]
+    order = [6, 5, 0, 1, 2, 3, 4]
+    chunks = size_chunks(order, sizes, 6)
+    assert [item for chunk in chunks for item in chunk] == order
+    assert chunks == [[6, 5], [0], [1, 2], [3], [4]]  # 9 > 6 alone
