@@ -44,7 +44,7 @@ from matching.evaluation.labour_truth import TruthGrid
 from matching.labour.baselines import BASELINES, run_baseline
 from matching.labour.config import LabourConfig
 from matching.labour.eligible import eligible_blocks
-from matching.labour.match import engine_pairs, groups_of, placement_problem
+from matching.labour.match import engine_pairs, groups_of, placement_problem, solve_placement
 from matching.labour.model import train_retention
 from matching.labour.pricing import price
 from matching.labour.rules import acceptable_cities, pre_score, wage_term
@@ -190,13 +190,7 @@ def _plan_whole_groups(
     problem = placement_problem(
         force, worker, posting, truth.aligned(worker, posting), groups_of(force, worker)
     )
-    chosen = solve(
-        problem,
-        solver=config.solver,
-        work_limit=config.work_limit,
-        time_limit=config.time_limit,
-        seed=config.seed,
-    ).chosen
+    chosen = solve_placement(problem, config).chosen
     return _plan(force, policy, worker[chosen], posting[chosen])
 
 

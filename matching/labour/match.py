@@ -112,6 +112,17 @@ def placement_problem(
     )
 
 
+def solve_placement(problem: Problem, config: LabourConfig) -> Result:
+    """The engine on a placement problem, with the matcher's solver settings."""
+    return solve(
+        problem,
+        solver=config.solver,
+        work_limit=config.work_limit,
+        time_limit=config.time_limit,
+        seed=config.seed,
+    )
+
+
 def run_labour(force: Workforce, fit: RetentionFit, config: LabourConfig) -> LabourRun:
     """Price every eligible pair, solve on the priced pairs, compare with stable mode."""
     started = time.perf_counter()
@@ -120,13 +131,7 @@ def run_labour(force: Workforce, fit: RetentionFit, config: LabourConfig) -> Lab
     priced = time.perf_counter()
     edges = engine_edges(scorer, market)
     problem = build_problem(force, edges)
-    result = solve(
-        problem,
-        solver=config.solver,
-        work_limit=config.work_limit,
-        time_limit=config.time_limit,
-        seed=config.seed,
-    )
+    result = solve_placement(problem, config)
     solved = time.perf_counter()
     logger.info("labour: %s by %s, gap %.2g", result.status, result.solver, result.gap)
     modes = compare_modes(force, edges, result.chosen)
