@@ -10,6 +10,7 @@ official function on sample pairs; evaluation refuses to go on if they differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -68,9 +69,12 @@ class TruthGrid:
         )
         object.__setattr__(self, "distance_km", distance)
 
-    def grid(self, rows: IntArray, posts: IntArray) -> FloatArray:
+    def grid(
+        self, rows: IntArray, posts: IntArray, dtype: type[np.floating[Any]] = np.float64
+    ) -> npt.NDArray[np.floating[Any]]:
         """True probability (× priority, if given) of workers `rows` at postings `posts`,
-        group members counted as going with their fellow villagers (an optimistic bound)."""
+        group members counted as going with their fellow villagers (an optimistic bound),
+        stored as `dtype`."""
         f, c = self.force, self.columns
         shape = PairShape(rows, posts, grid=True)
         needed = shape.of_posting(c.skills_required)
@@ -108,7 +112,7 @@ class TruthGrid:
         probability = np.asarray(expit(logit), dtype=np.float64)
         if self.priority is not None:
             probability *= self.priority[rows][:, None]
-        return probability
+        return probability.astype(dtype, copy=False)
 
     def aligned(self, rows: IntArray, posts: IntArray) -> FloatArray:
         """`grid` of aligned pairs (rows[i], posts[i]): one grid column per posting."""

@@ -10,6 +10,7 @@ definitions in training and in matching.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -180,6 +181,126 @@ def pair_features(
     return features
 
 
+def _distinct_columns(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct columns of `keys` (small integers, −1 allowed) and, per column, which
+    one it is: each column read as one number in mixed radix, then a 1-d unique (a unique
+    over the columns of a 2-d array is several times slower)."""
+    radix = keys.max(axis=1, initial=-1) + 2
+    if float(np.prod(radix.astype(np.float64))) >= 2.0**62:
+        combos, which = np.unique(keys, axis=1, return_inverse=True)
+        return combos, np.asarray(which).ravel()
+    code = np.zeros(keys.shape[1], dtype=np.int64)
+    for row, base in zip(keys, radix.tolist(), strict=True):
+        code = code * base + (row + 1)
+    _, first, which = np.unique(code, return_index=True, return_inverse=True)
+    return keys[:, first], np.asarray(which).ravel()
+
+
+class Lookups:
+    """Σ factor × table[worker, column[posting]] over a fixed set of postings (0 where a
+    posting's column is −1): summed once per distinct combination of the postings'
+    columns on a small table, then spread over the postings."""
+
+    def __init__(self, posts: IntArray, terms: list[tuple[float, npt.NDArray[Any], IntArray]]):
+        self.terms = terms
+        if terms:
+            keys = np.stack([column[posts] for _, _, column in terms])
+            self.combos, self.which = _distinct_columns(keys)
+
+    def add_to(self, grid: FloatArray, rows: IntArray) -> None:
+        """grid (rows × the postings) += the terms."""
+        if not self.terms:
+            return
+        small = np.zeros((rows.size, self.combos.shape[1]))
+        for (factor, table, _), col in zip(self.terms, self.combos, strict=True):
+            known = col >= 0
+            small[:, known] += factor * table[rows][:, col[known]]
+        grid += np.take(small, self.which, axis=1)
+
+
+class LogitGrid:
+    """The linear model's logit on workers `rows` × postings `posts`, row chunk by row
+    chunk; group members are scored as going with their fellow villagers.
+
+    The features of `feature_arrays`, summed in fewer passes over the grid (it is scored
+    for every eligible pair): worker-only and posting-only features are summed as vectors
+    once, and features of a worker and the posting's city, industry or earmark are
+    weighted and summed on a small table, then spread over the postings. A caller takes
+    chunks of a few rows so that each pass over a chunk stays in the processor's cache."""
+
+    def __init__(
+        self,
+        coefficients: dict[str, float],
+        intercept: float,
+        force: Workforce,
+        rows: IntArray,
+        posts: IntArray,
+        employer_rate: FloatArray,
+        columns: Columns | None = None,
+    ) -> None:
+        c = Columns.of(force) if columns is None else columns
+        beta = coefficients
+        self.force, self.rows, self.posts, self.beta = force, rows, posts, beta
+        group = force.group_of_worker[rows] >= 0
+        of_rows = feature_arrays(
+            force, PairShape(rows, posts[:0], grid=True), group, employer_rate, c
+        )
+        of_posts = feature_arrays(
+            force, PairShape(rows[:0], posts, grid=True), group[:0], employer_rate, c
+        )
+        self.by_worker = np.full(rows.size, intercept)
+        self.by_posting = np.zeros(posts.size)
+        pair = []
+        for name in FEATURES:
+            if of_rows[name].shape[0] == rows.size and of_rows[name].shape[1] == 1:
+                self.by_worker += beta[name] * of_rows[name][:, 0]
+            elif of_rows[name].shape == (1, 1):
+                self.by_worker += beta[name] * of_rows[name][0, 0]
+            elif of_posts[name].shape == (1, posts.size):
+                self.by_posting += beta[name] * of_posts[name][0]
+            else:
+                pair.append(name)
+        if set(pair) != _PAIR_FEATURES:
+            raise RuntimeError(f"pair features {sorted(pair)} are not all summed by grid_logit")
+        needed = c.skills_required[posts]
+        # skill_share: held / required skills, 1 where the posting requires none.
+        self.by_posting += beta["skill_share"] * (needed == 0)
+        self.skill_scale = beta["skill_share"] * np.where(
+            needed > 0, 1.0 / np.maximum(needed, 1.0), 0.0
+        )
+        held, required = force.skill_matrices
+        # Both sides are sparse (a worker holds about one skill, a posting requires fewer):
+        # a sparse product made dense beats a sparse × dense product here.
+        self.held, self.required_t = held[rows], required[posts].T.tocsr()
+        city = force.posting_city
+        self.lookups = Lookups(
+            posts,
+            [(beta["city_wish"], force.city_wish, city),
+             (beta["distance_1000km"], c.distance_1000km, city),
+             (beta["paired"], c.paired, city),
+             (beta["sector_experience"], *force.sector_experience),
+             (beta["industry_wish"], *force.industry_wish)],
+        )  # fmt: skip
+        self.earmark = _EarmarkTable(force, posts, c.earmarked, beta["earmarked_for_worker"])
+        self.log_wage = np.log(c.wage[posts])
+        self.log_expected = np.log(c.expected_wage)
+
+    def chunk(self, lo: int, hi: int) -> FloatArray:
+        """The logit of rows `lo:hi` × every posting."""
+        rows = self.rows[lo:hi]
+        logit = np.asarray((self.held[lo:hi] @ self.required_t).toarray(), dtype=np.float64)
+        logit *= self.skill_scale
+        logit += self.by_worker[lo:hi, None]
+        logit += self.by_posting[None, :]
+        self.lookups.add_to(logit, rows)
+        self.earmark.add_to(logit, rows)
+        wage_ratio = self.log_wage[None, :] - self.log_expected[rows][:, None]
+        np.clip(wage_ratio, -0.5, 0.5, out=wage_ratio)
+        wage_ratio *= self.beta["log_wage_ratio"]
+        logit += wage_ratio
+        return logit
+
+
 def grid_logit(
     coefficients: dict[str, float],
     intercept: float,
@@ -189,63 +310,11 @@ def grid_logit(
     employer_rate: FloatArray,
     columns: Columns | None = None,
 ) -> FloatArray:
-    """The linear model's logit on every pair of workers `rows` × postings `posts`; group
-    members are scored as going with their fellow villagers.
-
-    The features of `feature_arrays`, summed in fewer passes over the grid (it is scored
-    for every eligible pair): worker-only and posting-only features are summed as
-    vectors, and features of a worker and the posting's city, industry or earmark are
-    weighted and summed on a small table first, then spread over the postings."""
+    """The linear model's logit on every pair of workers `rows` × postings `posts`."""
     if rows.size == 0 or posts.size == 0:
         return np.zeros((rows.size, posts.size))
-    c = Columns.of(force) if columns is None else columns
-    beta = coefficients
-    group = force.group_of_worker[rows] >= 0
-    of_rows = feature_arrays(force, PairShape(rows, posts[:0], grid=True), group, employer_rate, c)
-    of_posts = feature_arrays(
-        force, PairShape(rows[:0], posts, grid=True), group[:0], employer_rate, c
-    )
-    by_worker = np.full(rows.size, intercept)
-    by_posting = np.zeros(posts.size)
-    pair = []
-    for name in FEATURES:
-        if of_rows[name].shape[0] == rows.size and of_rows[name].shape[1] == 1:
-            by_worker += beta[name] * of_rows[name][:, 0]
-        elif of_rows[name].shape == (1, 1):
-            by_worker += beta[name] * of_rows[name][0, 0]
-        elif of_posts[name].shape == (1, posts.size):
-            by_posting += beta[name] * of_posts[name][0]
-        else:
-            pair.append(name)
-    if set(pair) != _PAIR_FEATURES:
-        raise RuntimeError(f"pair features {sorted(pair)} are not all summed by grid_logit")
-    shape = PairShape(rows, posts, grid=True)
-    needed = c.skills_required[posts]
-    # skill_share: held / required skills, 1 where the posting requires none.
-    by_posting += beta["skill_share"] * (needed == 0)
-    logit = shape.overlap(*force.skill_matrices)
-    logit *= beta["skill_share"] * np.where(needed > 0, 1.0 / np.maximum(needed, 1.0), 0.0)
-    logit += by_worker[:, None]
-    logit += by_posting[None, :]
-    by_city = (
-        beta["city_wish"] * force.city_wish[rows]
-        + beta["distance_1000km"] * c.distance_1000km[rows]
-        + beta["paired"] * c.paired[rows]
-    )
-    logit += np.take(by_city, force.posting_city[posts], axis=1)
-    spread_lookups(
-        logit,
-        rows,
-        posts,
-        [(beta["sector_experience"], *force.sector_experience),
-         (beta["industry_wish"], *force.industry_wish)],
-    )  # fmt: skip
-    logit += _earmark_grid(force, rows, posts, c.earmarked, beta["earmarked_for_worker"])
-    wage_ratio = np.log(c.wage[posts])[None, :] - np.log(c.expected_wage[rows])[:, None]
-    np.clip(wage_ratio, -0.5, 0.5, out=wage_ratio)
-    wage_ratio *= beta["log_wage_ratio"]
-    logit += wage_ratio
-    return logit
+    grid = LogitGrid(coefficients, intercept, force, rows, posts, employer_rate, columns)
+    return grid.chunk(0, rows.size)
 
 
 _PAIR_FEATURES = {
@@ -254,32 +323,17 @@ _PAIR_FEATURES = {
 }  # fmt: skip
 
 
-def spread_lookups(
-    grid: FloatArray,
-    rows: IntArray,
-    posts: IntArray,
-    terms: list[tuple[float, BoolArray, IntArray]],
-) -> None:
-    """grid += Σ factor × table[worker, column[posting]] (0 where the column is −1), summed
-    once per distinct combination of the postings' columns, then spread."""
-    if not terms:
-        return
-    keys = np.stack([column[posts] for _, _, column in terms])
-    combos, which = np.unique(keys, axis=1, return_inverse=True)
-    small = np.zeros((rows.size, combos.shape[1]))
-    for (factor, table, _), col in zip(terms, combos, strict=True):
-        known = col >= 0
-        small[:, known] += factor * table[rows][:, col[known]]
-    grid += np.take(small, np.asarray(which).ravel(), axis=1)
+class _EarmarkTable:
+    """factor × earmarked_for_worker: one row per prefecture, gathered per worker."""
 
+    def __init__(self, force: Workforce, posts: IntArray, marked: BoolArray, factor: float):
+        self.force = force
+        self.table = factor * (force.earmarked[posts].T & marked[posts][None, :])
+        self.any = bool(self.table.any())
 
-def _earmark_grid(
-    force: Workforce, rows: IntArray, posts: IntArray, marked: BoolArray, factor: float
-) -> FloatArray:
-    """factor × earmarked_for_worker, one row per prefecture among the workers, spread."""
-    prefectures, which = np.unique(force.worker_prefecture[rows], return_inverse=True)
-    for_me = force.earmarked[posts][:, prefectures].T & marked[posts][None, :]
-    return np.take(factor * for_me, np.asarray(which).ravel(), axis=0)
+    def add_to(self, grid: FloatArray, rows: IntArray) -> None:
+        if self.any:
+            grid += self.table[self.force.worker_prefecture[rows]]
 
 
 def no_history_rate(force: Workforce) -> FloatArray:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ from matching.labour.eligible import (
     group_options,
     size_chunks,
 )
+from matching.labour.largest import column_candidates, largest_in_rows
 from matching.labour.rules import acceptable_cities
 from matching.labour.tables import Workforce
 from matching.parallel import in_order, in_threads
@@ -72,7 +73,9 @@ POSTING_ENTER_EXTRA = 2
 class GridScorer(Protocol):
     """Weights of every pair of workers `rows` × postings `posts` (rules not applied)."""
 
-    def grid(self, rows: IntArray, posts: IntArray) -> FloatArray: ...
+    def grid(
+        self, rows: IntArray, posts: IntArray, dtype: type[np.floating[Any]] = ...
+    ) -> npt.NDArray[np.floating[Any]]: ...
 
 
 _Pairs = tuple[IntArray, IntArray, FloatArray]  # (worker, posting, weight)
@@ -352,7 +355,7 @@ class _Scan:
         and each posting's best; None when the block has no eligible pair."""
         if block.posts.size == 0 or not block.allowed.any():
             return block, None
-        stored = self.scorer.grid(block.rows, block.posts).astype(np.float32)
+        stored = self.scorer.grid(block.rows, block.posts, np.float32)
         stored[~block.allowed] = -np.inf
         # The starting pairs are chosen on the stored (float32) weights, like the pairs
         # that enter later.
@@ -364,18 +367,10 @@ class _Scan:
 def _best_of_posts(
     rows: IntArray, posts: IntArray, value: npt.NDArray[np.float32], top: IntArray
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Each posting's `top[posting]` largest finite values in the block, as (worker,
-    posting, value). Postings are taken in groups of similar `top` (powers of two), so
-    that a posting needing few is not partitioned as deep as the block's largest."""
-    m = top[posts]
-    by_posting = np.ascontiguousarray(value.T)
-    level = np.ceil(np.log2(np.maximum(m, 1))).astype(np.int64)
-    parts = []
-    for same in np.unique(level):
-        pick = np.flatnonzero(level == same)
-        parts.append(_top_of_rows(posts[pick], rows, by_posting[pick], m[pick]))
-    posting, worker, found = _joined(parts)
-    return worker, posting, found
+    """Each posting's `top[posting]` largest finite values in the block, and a few more
+    (`_PostingBest` keeps each posting's best across blocks), as (worker, posting, value)."""
+    r, c = column_candidates(value, top[posts])
+    return rows[r], posts[c], value[r, c].astype(np.float64)
 
 
 class _PostingBest:
@@ -422,12 +417,7 @@ def _best_of_rows(
     floor: float = -np.inf,
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """The k largest entries above `floor` of each row, as (worker, posting, value)."""
-    n = posts.size
-    if n > k:
-        # The k largest end each partitioned row (no negated copy of the block).
-        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
-    else:
-        part = np.broadcast_to(np.arange(n), value.shape).copy()
+    part = largest_in_rows(value, k)
     values = np.take_along_axis(value, part, axis=1)
     above = values > floor
     r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[above]
@@ -444,31 +434,13 @@ def _best_above(
     above = value > floor
     many = np.flatnonzero(np.count_nonzero(above, axis=1) > k)
     above[many] = False
-    r, c = np.nonzero(above)
+    r, c = np.divmod(np.flatnonzero(above), posts.size)  # faster than a 2-d nonzero
     if many.size:
-        part = np.argpartition(value[many], posts.size - k, axis=1)[:, posts.size - k :]
+        part = largest_in_rows(value[many], k)
         r = np.concatenate((r, np.repeat(many, k)))
         c = np.concatenate((c, part.ravel()))
     order = np.lexsort((c, r))
     return rows[r[order]], posts[c[order]]
-
-
-def _top_of_rows(
-    rows: IntArray, cols: IntArray, value: npt.NDArray[np.floating], keep: IntArray
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """The `keep[i]` largest finite entries of each row i, as (row, col, value)."""
-    n, k = cols.size, int(keep.max())
-    if n > k:
-        part = np.argpartition(value, n - k, axis=1)[:, n - k :]
-    else:
-        part = np.broadcast_to(np.arange(n), value.shape).copy()
-    values = np.take_along_axis(value, part, axis=1)
-    order = np.argsort(-values, axis=1, kind="stable")
-    part = np.take_along_axis(part, order, axis=1)
-    values = np.take_along_axis(values, order, axis=1)
-    chosen = (np.arange(part.shape[1])[None, :] < keep[:, None]) & np.isfinite(values)
-    r = np.broadcast_to(np.arange(rows.size)[:, None], part.shape)[chosen]
-    return rows[r], cols[part[chosen]], values[chosen].astype(np.float64)
 
 
 def _joined(

@@ -11,6 +11,7 @@ scored this way once, block by block).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,10 +20,10 @@ from scipy.special import expit
 from matching.labour.config import LabourConfig
 from matching.labour.features import (
     Columns,
+    LogitGrid,
+    Lookups,
     PairShape,
-    grid_logit,
     pair_features,
-    spread_lookups,
 )
 from matching.labour.rules import wage_term
 from matching.labour.tables import Workforce
@@ -30,6 +31,10 @@ from matching.scoring.outcome import LinearRetentionModel
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+# Cells of the grid computed at once: about 1 MiB of float64, so that the dozen passes
+# over a chunk run in the processor's cache instead of streaming the block from memory.
+GRID_CHUNK_CELLS = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,16 @@ def priority(force: Workforce, config: LabourConfig, worker: IntArray) -> FloatA
     )
 
 
+def _logistic(x: FloatArray) -> FloatArray:
+    """expit(x), in place, as (1 + tanh(x / 2)) / 2: the same values to within 2.2e-16
+    and about twice as fast as scipy's expit on the grid (numpy's tanh is vectorised)."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x *= 0.5
+    x += 0.5
+    return x
+
+
 @dataclass(frozen=True)
 class Scorer:
     """The fitted model, the employers' past retention per posting, and the weights."""
@@ -78,29 +93,41 @@ class Scorer:
         everyone = np.arange(self.force.n_workers, dtype=np.int64)
         object.__setattr__(self, "priority", priority(self.force, self.config, everyone))
 
-    def grid(self, rows: IntArray, posts: IntArray) -> FloatArray:
-        """Weights of every pair of workers `rows` × postings `posts` (rules not applied)."""
+    def grid(
+        self, rows: IntArray, posts: IntArray, dtype: type[np.floating[Any]] = np.float64
+    ) -> npt.NDArray[np.floating[Any]]:
+        """Weights of every pair of workers `rows` × postings `posts` (rules not applied),
+        computed in float64 a few rows at a time and stored as `dtype`."""
+        out = np.empty((rows.size, posts.size), dtype=dtype)
+        if rows.size == 0 or posts.size == 0:
+            return out
         f, c = self.force, self.config
-        coefficients = self.model.coefficients()
-        intercept = self.model.intercept_
-        logit = grid_logit(
-            coefficients, intercept, f, rows, posts, self.employer_rate, self.columns
-        )
-        weight = expit(logit, out=logit)
-        weight *= self.priority[rows][:, None]
-        lookups = [
-            (c.city_weight, f.city_wish, f.posting_city),
-            (c.industry_weight, *f.industry_wish),
-        ]
-        spread_lookups(weight, rows, posts, [t for t in lookups if t[0]])
-        if c.wage_weight:
-            # wage_term, computed in place: the grid is every eligible pair of the block.
-            wage = self.columns.wage[posts][None, :] / self.columns.expected_wage[rows][:, None]
-            wage -= 1.0
-            np.clip(wage, -0.5, 0.5, out=wage)
-            wage *= c.wage_weight
-            weight += wage
-        return np.asarray(weight, dtype=np.float64)
+        logit = LogitGrid(
+            self.model.coefficients(), self.model.intercept_, f, rows, posts,
+            self.employer_rate, self.columns,
+        )  # fmt: skip
+        wishes = Lookups(
+            posts,
+            [t for t in [(c.city_weight, f.city_wish, f.posting_city),
+                         (c.industry_weight, *f.industry_wish)] if t[0]],
+        )  # fmt: skip
+        wage = self.columns.wage[posts][None, :]
+        step = max(1, GRID_CHUNK_CELLS // posts.size)
+        for lo in range(0, rows.size, step):
+            hi = min(lo + step, rows.size)
+            chunk = rows[lo:hi]
+            weight = _logistic(logit.chunk(lo, hi))
+            weight *= self.priority[chunk][:, None]
+            wishes.add_to(weight, chunk)
+            if c.wage_weight:
+                # wage_term, computed in place: the grid is every eligible pair of the block.
+                wage_term = wage / self.columns.expected_wage[chunk][:, None]
+                wage_term -= 1.0
+                np.clip(wage_term, -0.5, 0.5, out=wage_term)
+                wage_term *= c.wage_weight
+                weight += wage_term
+            out[lo:hi] = weight
+        return out
 
     def edges(self, worker: IntArray, posting: IntArray) -> LabourEdges:
         """Every term of the weight of aligned pairs (`worker[i]`, `posting[i]`)."""

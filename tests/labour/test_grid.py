@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from matching.data.reference import load_reference
-from matching.labour import LabourConfig
+from matching.labour import LabourConfig, weights
 from matching.labour.features import FEATURES
 from matching.labour.weights import Scorer
 from matching.runs import workforces
@@ -26,10 +27,16 @@ def _model(seed: int) -> LinearRetentionModel:
     return model
 
 
-def test_grid_weights_equal_the_aligned_weights() -> None:
+@pytest.mark.parametrize("chunk_rows", [None, 3])
+def test_grid_weights_equal_the_aligned_weights(
+    chunk_rows: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The fused grid sums the same features as the engine's aligned edges: workers of
-    several prefectures (earmarks differ), postings of every city and industry."""
+    several prefectures (earmarks differ), postings of every city and industry; in one
+    chunk of rows or in many."""
     force, _ = workforces(generate("demo", 5), load_reference())
+    if chunk_rows is not None:
+        monkeypatch.setattr(weights, "GRID_CHUNK_CELLS", chunk_rows * force.n_postings)
     rng = np.random.default_rng(0)
     rows = np.sort(rng.choice(force.n_workers, 80, replace=False)).astype(np.int64)
     posts = np.arange(force.n_postings, dtype=np.int64)
@@ -41,6 +48,9 @@ def test_grid_weights_equal_the_aligned_weights() -> None:
         worker, posting = np.repeat(rows, posts.size), np.tile(posts, rows.size)
         aligned = scorer.edges(worker, posting).weight.reshape(rows.size, posts.size)
         np.testing.assert_allclose(grid, aligned, rtol=0, atol=1e-12)
+        stored = scorer.grid(rows, posts, np.float32)
+        assert stored.dtype == np.float32
+        np.testing.assert_array_equal(stored, grid.astype(np.float32))
         assert np.ptp(grid) > 0.1  # the pairs differ: the comparison is not vacuous
 
 
