@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import expit
 
 from matching.labour.config import LabourConfig
 from matching.labour.features import (
