@@ -13,7 +13,13 @@ from matching.engine.solvers import solve
 from matching.labour import LabourConfig, match_labour
 from matching.labour.eligible import eligible_pairs
 from matching.labour.match import run_labour
-from matching.labour.pricing import Columns, _best_above, _PostingBest
+from matching.labour.pricing import (
+    Columns,
+    GroupColumns,
+    _best_above,
+    _best_of_runs,
+    _PostingBest,
+)
 from matching.labour.tables import Workforce
 from matching.labour.weights import Scorer
 
@@ -199,3 +205,36 @@ def test_pricing_in_one_or_several_threads_gives_the_same_run(
     np.testing.assert_array_equal(one.edges.worker, several.edges.worker)
     np.testing.assert_array_equal(one.edges.posting, several.edges.posting)
     np.testing.assert_array_equal(one.result.chosen, several.result.chosen)
+
+
+def test_each_groups_best_options_equal_those_of_a_full_sort() -> None:
+    """Owners with at most k candidates take them all, the others their k largest (the
+    first among equal values), as a sort of every candidate would."""
+    rng = np.random.default_rng(11)
+    owner = np.sort(rng.integers(0, 40, 600))
+    index = np.sort(rng.choice(5000, owner.size, replace=False))
+    value = rng.integers(0, 8, owner.size).astype(float)  # many ties
+    k = 3
+    order = np.lexsort((-value, owner))  # stable: the first among ties
+    rank = np.arange(order.size) - np.searchsorted(owner[order], owner[order], side="left")
+    expected = np.sort(index[order[rank < k]])
+    np.testing.assert_array_equal(_best_of_runs(index, owner, value, k), expected)
+    assert np.bincount(owner).max() > k  # some owners had more than k to choose from
+
+
+def test_group_gains_and_each_groups_best_gain() -> None:
+    """Options sorted by group; a group without options gets 0, never a neighbour's."""
+    groups = GroupColumns(
+        group=np.array([0, 0, 2, 2, 2]),
+        posting=np.array([0, 1, 0, 1, 2]),
+        weight=np.array([3.0, 1.0, 2.0, 5.0, 0.5]),
+        size=np.array([2, 3, 1]),
+        active=np.zeros(5, bool),
+    )
+    gains = groups.gains(np.array([1.0, 0.25, 1.0]))
+    np.testing.assert_allclose(gains, [1.0, 0.5, 1.0, 4.75, -0.5])
+    np.testing.assert_allclose(groups.best_gain(gains), [1.0, 0.0, 4.75])
+    np.testing.assert_allclose(groups.best_gain(gains - 10.0), [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="sorted by group"):
+        GroupColumns(np.array([1, 0]), np.array([0, 0]), np.ones(2), np.ones(2, np.int64),
+                     np.zeros(2, bool))  # fmt: skip
