@@ -218,56 +218,86 @@ class Lookups:
         grid += np.take(small, self.which, axis=1)
 
 
-class LogitGrid:
-    """The linear model's logit on workers `rows` × postings `posts`, row chunk by row
-    chunk; group members are scored as going with their fellow villagers.
+@dataclass(frozen=True)
+class LinearTerms:
+    """The linear model's worker-only and posting-only terms, for every worker and every
+    posting, summed once per model (a grid only slices them): the features of
+    `feature_arrays` that vary with one side, and the per-posting parts of the pair
+    features; group members are scored as going with their fellow villagers."""
 
-    The features of `feature_arrays`, summed in fewer passes over the grid (it is scored
-    for every eligible pair): worker-only and posting-only features are summed as vectors
-    once, and features of a worker and the posting's city, industry or earmark are
-    weighted and summed on a small table, then spread over the postings. A caller takes
-    chunks of a few rows so that each pass over a chunk stays in the processor's cache."""
+    beta: dict[str, float]
+    by_worker: FloatArray
+    by_posting: FloatArray
+    skill_scale: FloatArray  # per posting: β × 1 / required skills (0 if none required)
+    log_wage: FloatArray
+    log_expected: FloatArray
 
-    def __init__(
-        self,
+    @classmethod
+    def of(
+        cls,
         coefficients: dict[str, float],
         intercept: float,
         force: Workforce,
-        rows: IntArray,
-        posts: IntArray,
         employer_rate: FloatArray,
-        columns: Columns | None = None,
-    ) -> None:
-        c = Columns.of(force) if columns is None else columns
-        beta = coefficients
-        self.force, self.rows, self.posts, self.beta = force, rows, posts, beta
-        group = force.group_of_worker[rows] >= 0
+        columns: Columns,
+    ) -> LinearTerms:
+        beta, c = coefficients, columns
+        everyone = np.arange(force.n_workers, dtype=np.int64)
+        every_posting = np.arange(force.n_postings, dtype=np.int64)
+        group = force.group_of_worker >= 0
         of_rows = feature_arrays(
-            force, PairShape(rows, posts[:0], grid=True), group, employer_rate, c
+            force, PairShape(everyone, every_posting[:0], grid=True), group, employer_rate, c
         )
         of_posts = feature_arrays(
-            force, PairShape(rows[:0], posts, grid=True), group[:0], employer_rate, c
+            force, PairShape(everyone[:0], every_posting, grid=True), group[:0], employer_rate, c
         )
-        self.by_worker = np.full(rows.size, intercept)
-        self.by_posting = np.zeros(posts.size)
+        by_worker = np.full(everyone.size, intercept)
+        by_posting = np.zeros(every_posting.size)
         pair = []
         for name in FEATURES:
-            if of_rows[name].shape[0] == rows.size and of_rows[name].shape[1] == 1:
-                self.by_worker += beta[name] * of_rows[name][:, 0]
+            if of_rows[name].shape[0] == everyone.size and of_rows[name].shape[1] == 1:
+                by_worker += beta[name] * of_rows[name][:, 0]
             elif of_rows[name].shape == (1, 1):
-                self.by_worker += beta[name] * of_rows[name][0, 0]
-            elif of_posts[name].shape == (1, posts.size):
-                self.by_posting += beta[name] * of_posts[name][0]
+                by_worker += beta[name] * of_rows[name][0, 0]
+            elif of_posts[name].shape == (1, every_posting.size):
+                by_posting += beta[name] * of_posts[name][0]
             else:
                 pair.append(name)
         if set(pair) != _PAIR_FEATURES:
-            raise RuntimeError(f"pair features {sorted(pair)} are not all summed by grid_logit")
-        needed = c.skills_required[posts]
+            raise RuntimeError(f"pair features {sorted(pair)} are not all summed by LogitGrid")
+        needed = c.skills_required
         # skill_share: held / required skills, 1 where the posting requires none.
-        self.by_posting += beta["skill_share"] * (needed == 0)
-        self.skill_scale = beta["skill_share"] * np.where(
-            needed > 0, 1.0 / np.maximum(needed, 1.0), 0.0
+        by_posting += beta["skill_share"] * (needed == 0)
+        skill_scale = beta["skill_share"] * np.where(needed > 0, 1.0 / np.maximum(needed, 1.0), 0)
+        return cls(
+            beta, by_worker, by_posting, skill_scale, np.log(c.wage), np.log(c.expected_wage)
         )
+
+
+class LogitGrid:
+    """The linear model's logit on workers `rows` × postings `posts`, row chunk by row
+    chunk.
+
+    The features of `feature_arrays`, summed in fewer passes over the grid (it is scored
+    for every eligible pair): worker-only and posting-only features come summed as vectors
+    (`LinearTerms`), and features of a worker and the posting's city, industry or earmark
+    are weighted and summed on a small table, then spread over the postings. A caller
+    takes chunks of a few rows so that each pass over a chunk stays in the processor's
+    cache."""
+
+    def __init__(
+        self,
+        terms: LinearTerms,
+        force: Workforce,
+        columns: Columns,
+        rows: IntArray,
+        posts: IntArray,
+    ) -> None:
+        beta, c = terms.beta, columns
+        self.rows, self.beta = rows, beta
+        self.by_worker = terms.by_worker[rows]
+        self.by_posting = terms.by_posting[posts]
+        self.skill_scale = terms.skill_scale[posts]
         held, required = force.skill_matrices
         # Both sides are sparse (a worker holds about one skill, a posting requires fewer):
         # a sparse product made dense beats a sparse × dense product here.
@@ -282,8 +312,8 @@ class LogitGrid:
              (beta["industry_wish"], *force.industry_wish)],
         )  # fmt: skip
         self.earmark = _EarmarkTable(force, posts, c.earmarked, beta["earmarked_for_worker"])
-        self.log_wage = np.log(c.wage[posts])
-        self.log_expected = np.log(c.expected_wage)
+        self.log_wage = terms.log_wage[posts]
+        self.log_expected = terms.log_expected[rows]
 
     def chunk(self, lo: int, hi: int) -> FloatArray:
         """The logit of rows `lo:hi` × every posting."""
@@ -294,27 +324,11 @@ class LogitGrid:
         logit += self.by_posting[None, :]
         self.lookups.add_to(logit, rows)
         self.earmark.add_to(logit, rows)
-        wage_ratio = self.log_wage[None, :] - self.log_expected[rows][:, None]
+        wage_ratio = self.log_wage[None, :] - self.log_expected[lo:hi, None]
         np.clip(wage_ratio, -0.5, 0.5, out=wage_ratio)
         wage_ratio *= self.beta["log_wage_ratio"]
         logit += wage_ratio
         return logit
-
-
-def grid_logit(
-    coefficients: dict[str, float],
-    intercept: float,
-    force: Workforce,
-    rows: IntArray,
-    posts: IntArray,
-    employer_rate: FloatArray,
-    columns: Columns | None = None,
-) -> FloatArray:
-    """The linear model's logit on every pair of workers `rows` × postings `posts`."""
-    if rows.size == 0 or posts.size == 0:
-        return np.zeros((rows.size, posts.size))
-    grid = LogitGrid(coefficients, intercept, force, rows, posts, employer_rate, columns)
-    return grid.chunk(0, rows.size)
 
 
 _PAIR_FEATURES = {

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from matching.labour.config import LabourConfig
 from matching.labour.features import (
     Columns,
+    LinearTerms,
     LogitGrid,
     Lookups,
     PairShape,
@@ -86,9 +87,15 @@ class Scorer:
     employer_rate: FloatArray
     columns: Columns = field(init=False)
     priority: FloatArray = field(init=False)
+    terms: LinearTerms = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", Columns.of(self.force))
+        terms = LinearTerms.of(
+            self.model.coefficients(), self.model.intercept_, self.force,
+            self.employer_rate, self.columns,
+        )  # fmt: skip
+        object.__setattr__(self, "terms", terms)
         everyone = np.arange(self.force.n_workers, dtype=np.int64)
         object.__setattr__(self, "priority", priority(self.force, self.config, everyone))
 
@@ -101,10 +108,7 @@ class Scorer:
         if rows.size == 0 or posts.size == 0:
             return out
         f, c = self.force, self.config
-        logit = LogitGrid(
-            self.model.coefficients(), self.model.intercept_, f, rows, posts,
-            self.employer_rate, self.columns,
-        )  # fmt: skip
+        logit = LogitGrid(self.terms, f, self.columns, rows, posts)
         wishes = Lookups(
             posts,
             [t for t in [(c.city_weight, f.city_wish, f.posting_city),
