@@ -22,7 +22,7 @@ from api.assignments.schemas import (
     PlacementOut,
     VillageBrief,
 )
-from api.common import Page, order_by, paginate_rows
+from api.common import Page, read_page
 from api.database.models import (
     Assignment,
     Placement,
@@ -83,9 +83,8 @@ def expert_page(
     session: Session, principal: Principal, filters: queries.ExpertFilters, limit: int, offset: int
 ) -> Page[ExpertAssignmentOut]:
     """A page of the expert's own assignments (`GET /me/assignments`)."""
-    query = queries.expert_assignments(principal, state=filters.state, period=filters.period)
-    query = order_by(query, Assignment, filters.sort, queries.PEOPLE_SORTS)
-    rows, total = paginate_rows(session, query, limit, offset)
+    query, parameters = queries.expert_page(principal, filters)
+    rows, total = read_page(session, query, parameters, limit, offset)
     return Page(items=expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
