@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Row, select
 from sqlalchemy.orm import Session
 
 from api.assignments import queries
@@ -80,11 +80,15 @@ def expert_views(session: Session, rows: Sequence[Assignment]) -> list[ExpertAss
 
 
 def expert_page(
-    session: Session, principal: Principal, filters: queries.ExpertFilters, limit: int, offset: int
+    database: Session | Connection,
+    principal: Principal,
+    filters: queries.ExpertFilters,
+    limit: int,
+    offset: int,
 ) -> Page[ExpertAssignmentOut]:
     """A page of the expert's own assignments (`GET /me/assignments`)."""
     query, parameters = queries.expert_page(principal, filters)
-    rows, total = read_page(session, query, parameters, limit, offset)
+    rows, total = read_page(database, query, parameters, limit, offset)
     return Page(items=expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
