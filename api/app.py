@@ -45,7 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.read_sessions = session_factory(reading_engine(engine))
+    app.state.read_engine = reading_engine(engine)
+    app.state.read_sessions = session_factory(app.state.read_engine)
     app.state.accounts = AccountCache(app.state.sessions, settings.account_cache_seconds)
     app.state.login_limiter = LoginLimiter(
         settings.login_attempts, settings.login_window_seconds, settings.rate_limit_storage

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Path, Query
 from pydantic import BaseModel
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from matching.errors import InvalidInputError
@@ -94,10 +95,44 @@ def paginate_rows(
     session: Session, query: Select[*Entities], limit: int, offset: int
 ) -> tuple[list[Row[*Entities]], int]:
     """One page of the query's rows (every entity it selects), and the total count."""
-    rows = list(session.execute(query.limit(limit).offset(offset)).all())
+    return read_page(session, PagedSelect.of(query), {}, limit, offset)
+
+
+_PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+_PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+
+
+@dataclass(frozen=True)
+class PagedSelect(Generic[*Entities]):
+    """A list query ready for any page: its rows, with the page's size and start as the
+    parameters `page_limit` and `page_offset`, and the count of all its rows.
+
+    Built once, it can be run again and again (see `read_page`): a statement that is kept
+    skips SQLAlchemy's building and cache-key work on every request.
+    """
+
+    rows: Select[*Entities]
+    count: Select[int]
+
+    @classmethod
+    def of(cls, query: Select[*Entities]) -> PagedSelect[*Entities]:
+        page = query.limit(_PAGE_LIMIT).offset(_PAGE_OFFSET)
+        return cls(page, select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def read_page(
+    database: Session | Connection,
+    query: PagedSelect[*Entities],
+    parameters: Mapping[str, Any],
+    limit: int,
+    offset: int,
+) -> tuple[list[Row[*Entities]], int]:
+    """One page of the query's rows, run with `parameters`, and the total count."""
+    page = {**parameters, "page_limit": limit, "page_offset": offset}
+    rows = list(database.execute(query.rows, page).all())
     if len(rows) < limit and (rows or offset == 0):
         # A page that is not full is the last one: its end is the total, no count needed
         # (most of an expert's or a city's lists fit on the first page).
         return rows, offset + len(rows)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = database.scalar(query.count, dict(parameters))
     return rows, int(total or 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
 from api.database.models import (
@@ -64,6 +64,41 @@ class Principal:
     @property
     def is_province(self) -> bool:
         return self.role is Role.PROVINCE
+
+
+# A principal's scope: what a rule compares the rows with.
+SCOPE_FIELDS = ("user_id", "county_code", "expert_id", "city_code")
+
+
+@dataclass(frozen=True)
+class CallerShape:
+    """What the SQL of a rule depends on besides the caller's scope values: the role, and
+    which scope fields are set (an unset one stays a literal NULL in the rule)."""
+
+    role: Role
+    given: tuple[str, ...]
+
+
+def caller_parameters(principal: Principal) -> tuple[CallerShape, dict[str, Any]]:
+    """The caller's shape, and their scope values as the parameters (`caller_<field>`) of a
+    statement built with `stand_in(shape)`."""
+    given = tuple(name for name in SCOPE_FIELDS if getattr(principal, name) is not None)
+    values = {f"caller_{name}": getattr(principal, name) for name in given}
+    return CallerShape(principal.role, given), values
+
+
+def stand_in(shape: CallerShape) -> Principal:
+    """A principal of that shape whose scope values are bound parameters.
+
+    `visible(stand_in(shape), Model)` run with `caller_parameters(principal)[1]` selects the
+    rows `visible(principal, Model)` selects (the rules branch on the role only and compare
+    the scope values in SQL; tests/service/test_policy_parameters.py checks every rule), and
+    one statement built with it serves every caller of the shape: a read called often can
+    build its statement once (building one is a good part of a small read's CPU).
+    """
+    scope: dict[str, Any] = dict.fromkeys(SCOPE_FIELDS)
+    scope.update({name: bindparam(f"caller_{name}") for name in shape.given})
+    return Principal(role=shape.role, **scope)
 
 
 def require_role(principal: Principal, *roles: Role) -> None:

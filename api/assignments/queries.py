@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import BindParameter, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from api.common import PagedSelect, order_by
 from api.database.models import Assignment, AssignmentState, County, Need, Posting, Village
-from api.policy import SHOWN_TO_PEOPLE, Principal, load_visible, visible
+from api.policy import (
+    SHOWN_TO_PEOPLE,
+    CallerShape,
+    Principal,
+    caller_parameters,
+    load_visible,
+    stand_in,
+    visible,
+)
 
 COORDINATOR_SORTS = (
     "id",
@@ -121,7 +131,10 @@ def expert_views_by_id(ids: list[int]) -> Select[Any]:
 
 
 def expert_assignments(
-    principal: Principal, *, state: str | None, period: str | None
+    principal: Principal,
+    *,
+    state: str | BindParameter[str] | None,
+    period: str | BindParameter[str] | None,
 ) -> Select[Any]:
     """The expert's own published, accepted, declined or locked assignments.
 
@@ -138,6 +151,30 @@ def expert_assignments(
     if period is not None:
         query = query.where(Need.period == period)
     return query
+
+
+def expert_page(
+    principal: Principal, filters: ExpertFilters
+) -> tuple[PagedSelect[Any], dict[str, Any]]:
+    """`GET /me/assignments`: `expert_assignments` in the filters' sort, as a statement built
+    once for every expert (the caller and the filters' values are its parameters), and the
+    parameters for this caller and these filters."""
+    shape, parameters = caller_parameters(principal)
+    values = {"state": filters.state, "period": filters.period}
+    given = tuple(name for name, value in values.items() if value is not None)
+    parameters.update({name: values[name] for name in given})
+    return _expert_page_statement(shape, given, filters.sort), parameters
+
+
+# Statements by caller shape, filters given and sort: a few dozen at most.
+@lru_cache(maxsize=256)
+def _expert_page_statement(
+    shape: CallerShape, given: tuple[str, ...], sort: str | None
+) -> PagedSelect[Any]:
+    state: BindParameter[str] | None = bindparam("state") if "state" in given else None
+    period: BindParameter[str] | None = bindparam("period") if "period" in given else None
+    query = expert_assignments(stand_in(shape), state=state, period=period)
+    return PagedSelect.of(order_by(query, Assignment, sort, PEOPLE_SORTS))
 
 
 def candidates(

@@ -26,7 +26,7 @@ from api.assignments.schemas import (
 )
 from api.common import Limit, Offset, Page, Sort, order_by, paginate
 from api.database.models import Assignment, Role
-from api.deps import PrincipalDep, SessionDep, read_in_thread
+from api.deps import PrincipalDep, SessionDep, read_rows_in_thread
 from api.policy import require_role
 
 router = APIRouter(tags=["assignments"])
@@ -88,10 +88,11 @@ async def my_assignments(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ExpertAssignmentOut]:
-    # The experts' most frequent call: `async`, its reading in one thread (read_in_thread).
+    # The experts' most frequent call: `async`, its reading in one thread on a bare
+    # connection (read_rows_in_thread).
     require_role(principal, Role.EXPERT)
     filters = queries.ExpertFilters(state=state, period=period, sort=sort)
-    return await read_in_thread(request, views.expert_page, principal, filters, limit, offset)
+    return await read_rows_in_thread(request, views.expert_page, principal, filters, limit, offset)
 
 
 @router.post(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Row, select
 from sqlalchemy.orm import Session
 
 from api.assignments import queries
@@ -22,7 +22,7 @@ from api.assignments.schemas import (
     PlacementOut,
     VillageBrief,
 )
-from api.common import Page, order_by, paginate_rows
+from api.common import Page, read_page
 from api.database.models import (
     Assignment,
     Placement,
@@ -80,12 +80,15 @@ def expert_views(session: Session, rows: Sequence[Assignment]) -> list[ExpertAss
 
 
 def expert_page(
-    session: Session, principal: Principal, filters: queries.ExpertFilters, limit: int, offset: int
+    database: Session | Connection,
+    principal: Principal,
+    filters: queries.ExpertFilters,
+    limit: int,
+    offset: int,
 ) -> Page[ExpertAssignmentOut]:
     """A page of the expert's own assignments (`GET /me/assignments`)."""
-    query = queries.expert_assignments(principal, state=filters.state, period=filters.period)
-    query = order_by(query, Assignment, filters.sort, queries.PEOPLE_SORTS)
-    rows, total = paginate_rows(session, query, limit, offset)
+    query, parameters = queries.expert_page(principal, filters)
+    rows, total = read_page(database, query, parameters, limit, offset)
     return Page(items=expert_views_of(rows), total=total, limit=limit, offset=offset)
 
 
