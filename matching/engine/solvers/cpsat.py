@@ -164,6 +164,19 @@ def _unsolved(
     )
 
 
+def _add_at_most(model: cp_model.CpModel, variables: IntArray, coeffs: IntArray, most: int) -> None:
+    """Σ coeffs × variables ≤ most (each variable once), as `CpModel.add` writes it into
+    the proto: terms in the order of the variables' indices."""
+    order = np.argsort(variables, kind="stable")
+    linear = model.proto.constraints.add().linear
+    linear.vars.extend(variables[order].tolist())
+    linear.coeffs.extend(coeffs[order].astype(np.int64).tolist())
+    linear.domain.extend([_INT64_MIN, most])
+
+
+_INT64_MIN = -(2**63)
+
+
 class _Model:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
@@ -181,6 +194,8 @@ class _Model:
         )
         self.x = [self.model.new_bool_var(f"x{e}") for e in self.edges.tolist()]
         self.y = [self.model.new_bool_var(f"y{i}") for i in range(len(p))]
+        self.x_index = np.array([v.index for v in self.x], dtype=np.int64)
+        self.y_index = np.array([v.index for v in self.y], dtype=np.int64)
         self._terms = 0
         self._add_capacity()
         self._add_groups()
@@ -194,9 +209,11 @@ class _Model:
         need = np.bincount(tails, weights=loads, minlength=problem.n_suppliers)
         order = np.argsort(tails, kind="stable")
         bounds = np.searchsorted(tails[order], np.arange(problem.n_suppliers + 1))
+        # Written into the model's proto directly: building a Python expression per
+        # supplier was a large part of a big model's build time.
         for s in np.flatnonzero(need > problem.capacity).tolist():
-            idx = order[bounds[s] : bounds[s + 1]].tolist()
-            model.add(sum(int(loads[i]) * self.x[i] for i in idx) <= int(problem.capacity[s]))
+            idx = order[bounds[s] : bounds[s + 1]]
+            _add_at_most(model, self.x_index[idx], loads[idx], int(problem.capacity[s]))
 
     def _add_groups(self) -> None:
         p = self.placements
@@ -218,24 +235,33 @@ class _Model:
             self.model.add(self.y[i] == 1)
 
     def _add_slots(self) -> list[tuple[cp_model.IntVar, float]]:
-        """Per-demand slot limits and slot-value variables; returns (z, value) terms."""
+        """Per-demand slot limits and slot-value variables; returns (z, value) terms.
+        The linear constraints go into the proto directly (see `_add_at_most`)."""
         problem, p = self.problem, self.placements
-        count_terms: list[list[cp_model.LinearExprT]] = [[] for _ in range(problem.n_demands)]
-        for i, d in enumerate(problem.edge_demand[self.edges].tolist()):
-            count_terms[d].append(self.x[i])
-        for i, d in enumerate(p.demand.tolist()):
-            count_terms[d].append(int(p.size[i]) * self.y[i])
+        # Each demand's count: its edges' x (coefficient 1), then its placements' y (the
+        # group's size), in that order.
+        demand = np.concatenate((problem.edge_demand[self.edges], p.demand))
+        variables = np.concatenate((self.x_index, self.y_index))
+        coeffs = np.concatenate((np.ones(self.x_index.size, np.int64), p.size.astype(np.int64)))
+        order = np.argsort(demand, kind="stable")
+        bounds = np.searchsorted(demand[order], np.arange(problem.n_demands + 1))
         slot_terms: list[tuple[cp_model.IntVar, float]] = []
         self.slot_vars: dict[int, list[cp_model.IntVar]] = {}
-        for d, terms in enumerate(count_terms):
-            if not terms:
-                continue
-            count = sum(terms)
-            self.model.add(count <= int(problem.slots[d]))
+        for d in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
+            at = order[bounds[d] : bounds[d + 1]]
+            count_vars, count_coeffs = variables[at], coeffs[at]
+            _add_at_most(self.model, count_vars, count_coeffs, int(problem.slots[d]))
             values = problem.slot_values_of(d)
             z = [self.model.new_bool_var(f"z{d}_{k}") for k in range(len(values))]
             if z:
-                self.model.add(sum(z) <= count)
+                # Σ z ≤ count
+                z_index = np.array([var.index for var in z], dtype=np.int64)
+                _add_at_most(
+                    self.model,
+                    np.concatenate((z_index, count_vars)),
+                    np.concatenate((np.ones(len(z), np.int64), -count_coeffs)),
+                    0,
+                )
                 for earlier, later in itertools.pairwise(z):
                     self.model.add_implication(later, earlier)
                 slot_terms.extend(zip(z, values.tolist(), strict=True))
@@ -253,25 +279,33 @@ class _Model:
         )
         slot_costs = scale.apply(np.asarray([v for _, v in slot_terms], dtype=np.float64)).tolist()
         self._terms = len(self.x) + len(self.placements.edges) + len(slot_terms)
-        self.model.maximize(
-            cp_model.LinearExpr.weighted_sum(
-                [*self.x, *self.y, *(z for z, _ in slot_terms)],
-                [*edge_costs, *group_costs, *slot_costs],
-            )
-        )
+        # maximize(Σ cost × var), written as CP-SAT stores it (`CpModel.maximize`): the
+        # negated costs to minimise, a scaling factor of −1; zero costs are left out.
+        variables = np.concatenate(
+            (self.x_index, self.y_index, [z.index for z, _ in slot_terms])
+        ).astype(np.int64)
+        costs = np.asarray([*edge_costs, *group_costs, *slot_costs], dtype=np.int64)
+        used = costs != 0
+        objective = self.model.proto.objective
+        objective.vars.extend(variables[used].tolist())
+        objective.coeffs.extend((-costs[used]).tolist())
+        objective.scaling_factor = -1.0
 
     def add_hint(self, chosen: IntArray) -> None:
         chosen_mask = np.zeros(self.problem.n_edges, dtype=np.bool_)
         chosen_mask[chosen] = True
-        for var, on in zip(self.x, chosen_mask[self.edges].tolist(), strict=True):
-            self.model.add_hint(var, on)
         p = self.placements
-        for i, var in enumerate(self.y):
-            self.model.add_hint(var, bool(chosen_mask[p.edges_of(i)].all()))
+        placed = [bool(chosen_mask[p.edges_of(i)].all()) for i in range(len(p))]
         counts = demand_counts(self.problem, chosen)
-        for d, z in self.slot_vars.items():
-            for k, var in enumerate(z):
-                self.model.add_hint(var, k < counts[d])
+        slot_vars = [var.index for z in self.slot_vars.values() for var in z]
+        slot_on = [k < counts[d] for d, z in self.slot_vars.items() for k in range(len(z))]
+        # Straight into the proto (what `CpModel.add_hint` does one variable at a time).
+        variables = [*self.x_index.tolist(), *self.y_index.tolist(), *slot_vars]
+        if variables:
+            on = [*chosen_mask[self.edges].tolist(), *placed, *slot_on]
+            hint = self.model.proto.solution_hint
+            hint.vars.extend(variables)
+            hint.values.extend([int(v) for v in on])
 
     def chosen(self, solver: cp_model.CpSolver) -> IntArray:
         picked = [
