@@ -29,6 +29,7 @@ from ortools.graph.python import min_cost_flow
 
 from matching.engine.problem import Problem
 from matching.errors import InvalidInputError, SolverError
+from matching.parallel import in_threads
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -82,17 +83,49 @@ def bound(problem: Problem, prices: Prices, member: BoolArray) -> float:
     return float(problem.capacity @ prices.supplier + problem.slots @ beta + above.sum())
 
 
-def supplier_prices(problem: Problem, member: BoolArray) -> Prices:
-    """Optimal supplier prices of the relaxation over the `member` edges."""
+def supplier_prices(
+    problem: Problem, member: BoolArray, part_of_edge: IntArray | None = None
+) -> Prices:
+    """Optimal supplier prices of the relaxation over the `member` edges. `part_of_edge`:
+    parts that share no supplier and no demand (a stage's periods), whose flows are
+    independent and are solved side by side."""
     if problem.has_groups:
         raise InvalidInputError("pricing does not support groups.", item="groups")
     value = edge_values(problem)
     edges = np.flatnonzero(member & (value > 0))
     load_d = problem.load[edges]
     unit = np.rint(value[edges] / load_d * SCALE).astype(np.int64)
-    flow = _solve_flow(problem, edges, unit)
+    if part_of_edge is None:
+        flow = _solve_flow(problem, edges, unit)
+    else:
+        flow = _solve_flow_in_parts(problem, edges, unit, part_of_edge[edges])
     potentials = _potentials(problem, edges, unit, flow)
     return Prices(potentials / SCALE, value)
+
+
+def _solve_flow_in_parts(
+    problem: Problem, edges: IntArray, unit: IntArray, part: IntArray
+) -> IntArray:
+    """`_solve_flow`, one flow per part on threads (the flow solver leaves the interpreter
+    lock), when no supplier and no demand has edges in two parts; else one flow."""
+    labels = np.unique(part)
+    if labels.size < 2 or not _separate(problem, edges, part):
+        return _solve_flow(problem, edges, unit)
+    pieces = [np.flatnonzero(part == label) for label in labels.tolist()]
+    flows = in_threads(lambda at: _solve_flow(problem, edges[at], unit[at]), pieces)
+    flow = np.empty(edges.size, dtype=np.int64)
+    for at, piece_flow in zip(pieces, flows, strict=True):
+        flow[at] = piece_flow
+    return flow
+
+
+def _separate(problem: Problem, edges: IntArray, part: IntArray) -> bool:
+    """No supplier and no demand has edges in two parts."""
+    for node in (problem.edge_supplier[edges], problem.edge_demand[edges]):
+        pairs = np.unique(np.stack((node, part)), axis=1)
+        if np.unique(pairs[0]).size != pairs.shape[1]:
+            return False
+    return True
 
 
 def _solve_flow(problem: Problem, edges: IntArray, unit: IntArray) -> IntArray:

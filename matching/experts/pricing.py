@@ -84,7 +84,7 @@ def solve_priced(
 ) -> tuple[Result, PricingReport]:
     """Solve `problem` with pricing from the `start` edges; chosen edges index `problem`."""
     member = start.copy() | problem.fixed
-    rounds, prices, gain = _price(problem, member, 0)
+    rounds, prices, gain = _price(problem, member, 0, part_of_edge)
     # Edges that could beat a quick greedy plan join before the one exact solve, so a plan
     # proven optimal on the set is optimal on every eligible pair (see `_with_full_bound`).
     guess = solve(restricted(problem, np.flatnonzero(member)), solver="greedy", seed=seed)
@@ -99,11 +99,14 @@ def solve_priced(
     return _with_full_bound(problem, member, start, prices, result, rounds)
 
 
-def _price(problem: Problem, member: BoolArray, rounds: int) -> tuple[int, Prices, FloatArray]:
+def _price(
+    problem: Problem, member: BoolArray, rounds: int, part_of_edge: IntArray | None = None
+) -> tuple[int, Prices, FloatArray]:
     """Add positive-reduced-cost edges until none is left (or the rounds run out); the
-    last prices and the reduced costs they give outside the (unchanged since) set."""
+    last prices and the reduced costs they give outside the (unchanged since) set.
+    Parts of a stage that share no expert and no need are priced side by side."""
     while True:
-        prices = supplier_prices(problem, member)
+        prices = supplier_prices(problem, member, part_of_edge)
         rounds += 1
         gain = _outside_gain(problem, member, prices)
         positive = np.flatnonzero(gain > TOLERANCE)

@@ -110,3 +110,39 @@ def test_prices_bound_the_relaxation_at_any_price() -> None:
     assert bound(problem, optimal, everything) == pytest.approx(_lp_value(problem), abs=1e-2)
     free = Prices(np.zeros(problem.n_suppliers), optimal.edge_value)
     assert bound(problem, free, everything) >= _lp_value(problem) - 1e-9
+
+
+def _two_periods(shared_supplier: bool) -> tuple[Problem, np.ndarray]:
+    """Two instances side by side (a stage's two periods): no supplier or need in common,
+    unless `shared_supplier` makes the first supplier of each one supplier."""
+    (a, _), (b, _) = _instance(4), _instance(5)
+    supplier = np.r_[a.edge_supplier, b.edge_supplier + a.n_suppliers]
+    capacity = np.r_[a.capacity, b.capacity]
+    if shared_supplier:  # the first suppliers of both are one, with room for few days
+        supplier[supplier == a.n_suppliers] = 0
+        capacity[0] = 3
+    problem = Problem.from_arrays(
+        supplier_ids=[f"E{i}" for i in range(a.n_suppliers + b.n_suppliers)],
+        capacity=capacity,
+        demand_ids=[f"N{i}" for i in range(a.n_demands + b.n_demands)],
+        slots=np.r_[a.slots, b.slots],
+        slot_values=[[5.0]] * (a.n_demands + b.n_demands),
+        edge_supplier=supplier,
+        edge_demand=np.r_[a.edge_demand, b.edge_demand + a.n_demands],
+        weight=np.r_[a.edge_value, b.edge_value],
+        load=np.r_[a.load, b.load],
+    )
+    part = np.r_[np.zeros(a.n_edges, np.int64), np.ones(b.n_edges, np.int64)]
+    return problem, part
+
+
+@pytest.mark.parametrize("shared_supplier", [False, True])
+def test_periods_priced_side_by_side_give_the_lp_optimum(shared_supplier: bool) -> None:
+    """Flows solved per period (or, when a supplier has edges in both, as one) price the
+    relaxation at its optimum, as one flow over everything does."""
+    problem, part = _two_periods(shared_supplier)
+    everything = np.ones(problem.n_edges, dtype=bool)
+    whole = bound(problem, supplier_prices(problem, everything), everything)
+    by_part = bound(problem, supplier_prices(problem, everything, part), everything)
+    assert by_part == pytest.approx(_lp_value(problem), abs=1e-2)
+    assert by_part == pytest.approx(whole, abs=1e-2)
