@@ -108,10 +108,11 @@ def _solve_flow_in_parts(
 ) -> IntArray:
     """`_solve_flow`, one flow per part on threads (the flow solver leaves the interpreter
     lock), when no supplier and no demand has edges in two parts; else one flow."""
-    labels = np.unique(part)
-    if labels.size < 2 or not _separate(problem, edges, part):
+    labels, which = np.unique(part, return_inverse=True)
+    which = np.asarray(which).ravel()
+    if labels.size < 2 or not _separate(problem, edges, which, labels.size):
         return _solve_flow(problem, edges, unit)
-    pieces = [np.flatnonzero(part == label) for label in labels.tolist()]
+    pieces = [np.flatnonzero(which == i) for i in range(labels.size)]
     flows = in_threads(lambda at: _solve_flow(problem, edges[at], unit[at]), pieces)
     flow = np.empty(edges.size, dtype=np.int64)
     for at, piece_flow in zip(pieces, flows, strict=True):
@@ -119,11 +120,16 @@ def _solve_flow_in_parts(
     return flow
 
 
-def _separate(problem: Problem, edges: IntArray, part: IntArray) -> bool:
-    """No supplier and no demand has edges in two parts."""
-    for node in (problem.edge_supplier[edges], problem.edge_demand[edges]):
-        pairs = np.unique(np.stack((node, part)), axis=1)
-        if np.unique(pairs[0]).size != pairs.shape[1]:
+def _separate(problem: Problem, edges: IntArray, which: IntArray, n_parts: int) -> bool:
+    """No supplier and no demand has edges in two of the `n_parts` parts."""
+    nodes = (
+        (problem.edge_supplier[edges], problem.n_suppliers),
+        (problem.edge_demand[edges], problem.n_demands),
+    )
+    for node, n_nodes in nodes:
+        seen = np.zeros((n_parts, n_nodes), dtype=bool)
+        seen[which, node] = True
+        if np.any(seen.sum(axis=0) > 1):
             return False
     return True
 
