@@ -40,10 +40,10 @@ from matching.labour.eligible import (
     group_options,
     size_chunks,
 )
-from matching.labour.largest import column_candidates, largest_in_rows
 from matching.labour.rules import acceptable_cities
 from matching.labour.tables import Workforce
 from matching.parallel import in_order, in_threads
+from matching.scoring.largest import column_candidates, largest_in_rows
 
 logger = logging.getLogger(__name__)
 

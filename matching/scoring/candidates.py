@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.errors import InvalidInputError
+from matching.scoring.largest import largest_in_rows
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -56,11 +57,7 @@ def top_k_per_row(
 def _top_k_block(rows: IntArray, block: FloatArray, k: int) -> Candidates:
     if block.shape[0] != rows.size:
         raise InvalidInputError("a score block must have one row per requested row.")
-    n_cols = block.shape[1]
-    if n_cols > k:
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k].astype(np.int64)
-    else:
-        top = np.broadcast_to(np.arange(n_cols, dtype=np.int64), block.shape).copy()
+    top = largest_in_rows(block, k)
     scores = np.take_along_axis(block, top, axis=1)
     row_ids = np.broadcast_to(rows[:, None], top.shape)
     finite = np.isfinite(scores)

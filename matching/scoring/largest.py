@@ -1,7 +1,8 @@
 """The largest entries of each row or column of a block of weights, without a full partition.
 
-The scan and every pricing pass look for a few large entries among thousands per row (a
-worker's best postings) or per column (a posting's best workers). `np.argpartition` of
+The labour scan and every pricing pass look for a few large entries among thousands per
+row (a worker's best postings) or per column (a posting's best workers), the expert
+candidates for a need's best experts. `np.argpartition` of
 every row touches each entry several times and was most of those passes' time. Here the
 maxima of short runs of entries are taken first (one cheap pass): the k largest entries
 of a row lie in the k runs with the largest maxima, so only those runs are partitioned;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.labour.largest import (
+from matching.scoring.largest import (
     COLUMN_RUN,
     ROW_RUN,
     column_candidates,
