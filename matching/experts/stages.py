@@ -132,11 +132,18 @@ def team_stage(
     taken: IntArray,
     previous: IntArray,
 ) -> Stage:
-    """Team places as demands; each expert gets one edge per need, to its first fitting seat.
+    """Team places as demands; each expert gets one edge per need, to its first fitting seat,
+    if the need's days fit in what the expert has left of that quarter.
 
     `taken` are pool edges already in the plan (a need's lead and locked members).
     """
     edge_pool, edge_seat = _first_fitting_seats(tables, pool, seats, taken)
+    days = tables.needs["days_needed"].to_numpy(np.int64)[pool.need[edge_pool]]
+    # An expert with fewer days left in the need's quarter than the need takes can serve
+    # no plan: such a pair would only loosen the stage's LP bound (on the province set the
+    # team stage's bound was 7 % above what any plan can reach, from these pairs alone).
+    fits = days <= remaining[suppliers.of_edge[edge_pool]]
+    edge_pool, edge_seat, days = edge_pool[fits], edge_seat[fits], days[fits]
     values = _need_values(tables, config)
     need_ids = tables.needs["need_id"].astype(str).tolist()
     problem = Problem.from_arrays(
@@ -147,7 +154,7 @@ def team_stage(
         edge_supplier=suppliers.of_edge[edge_pool],
         edge_demand=edge_seat,
         weight=pool.weight[edge_pool],
-        load=tables.needs["days_needed"].to_numpy(np.int64)[pool.need[edge_pool]],
+        load=days,
         slot_values=[[values[s.need]] * s.slots for s in seats],
         previous=np.flatnonzero(np.isin(edge_pool, previous)),
         stability_bonus=config.stability_bonus,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from matching.data.dataset import load_dataset
 from matching.data.decisions import Decisions, read_decisions
+from matching.data.reference import load_reference
 from matching.errors import InvalidInputError
 from matching.experts import ExpertConfig, match_experts
+from matching.experts.match import run_stages
+from matching.runs import expert_tables
 
 from .instances import tables_of
 
@@ -81,3 +86,18 @@ def test_lock_names_the_first_rule_it_breaks(
     lock = Decisions(locked=frozenset({("E0", "N0")}))
     with pytest.raises(InvalidInputError, match=f"{label} \\({rule}\\)"):
         match_experts(tables, decisions=lock)
+
+
+def test_team_stage_offers_only_pairs_whose_days_fit() -> None:
+    """A pair whose need takes more days than the expert has left after the lead stage is
+    no pair of the team stage: no plan can use it, and it would only loosen the bound."""
+    reference = load_reference()
+    tables = expert_tables(load_dataset("data/demo", reference), reference)
+    run = run_stages(tables, ExpertConfig(), Decisions())
+    team = run.stages[1].problem
+    assert team.n_edges > 0
+    assert np.all(team.load <= team.capacity[team.edge_supplier])
+    # Experts the lead stage filled up still exist as suppliers (with nothing left).
+    assert np.any(team.capacity == 0)
+    result, pricing = run.results[1], run.pricing[1]
+    assert pricing.bound >= result.objective - 1e-6
