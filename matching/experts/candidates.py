@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.experts.rules import RULES, PairContext
+from matching.parallel import in_threads
 from matching.scoring.candidates import Candidates, concatenate, top_k_per_row
 
 IntArray = npt.NDArray[np.int64]
@@ -65,19 +66,25 @@ def generate(context: PairContext) -> ExpertCandidates:
     in_industry = np.zeros(tables.n_needs, dtype=np.int64)
     by_industry = tables.experts_in_industry
     industries = tables.needs["industry_code"].astype(str).to_numpy()
-    parts: list[Candidates] = []
-    every: list[Candidates] = []
-    terms: list[dict[str, FloatArray]] = []
+    work: list[tuple[IntArray, IntArray]] = []
     for industry in sorted(set(industries)):
         need_rows = np.flatnonzero(industries == industry).astype(np.int64)
         experts = by_industry.get(industry, np.zeros(0, dtype=np.int64))
         removed[need_rows, 0] = tables.n_experts - experts.size
         in_industry[need_rows] = experts.size
-        if experts.size == 0:
-            continue
-        top, eligible = _industry_candidates(context, need_rows, experts, removed, passing, terms)
-        parts.append(top)
-        every.append(eligible)
+        if experts.size:
+            work.append((need_rows, experts))
+
+    def score_industry(item: tuple[IntArray, IntArray]) -> _IndustryPairs:
+        # Industries write disjoint rows of `removed` and `passing`; results join in order.
+        return _industry_candidates(context, *item, removed, passing)
+
+    # Industries side by side: a block's scoring is mostly numpy and scipy work that
+    # leaves the interpreter lock (measured 6.3 s on one core at province scale).
+    scored = in_threads(score_industry, work)
+    parts = [found.top for found in scored]
+    every = [found.eligible for found in scored]
+    terms = [block for found in scored for block in found.terms]
     pairs, _ = _by_need(concatenate(parts))
     eligible, order = _by_need(concatenate(every))
     return ExpertCandidates(
@@ -101,17 +108,24 @@ def _by_need(pairs: Candidates) -> tuple[Candidates, IntArray]:
     return Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order]), order
 
 
+@dataclass(frozen=True)
+class _IndustryPairs:
+    top: Candidates  # the top k of each need
+    eligible: Candidates  # every pair passing the rules
+    terms: list[dict[str, FloatArray]]  # per block: the content terms of the eligible pairs
+
+
 def _industry_candidates(
     context: PairContext,
     need_rows: IntArray,
     experts: IntArray,
     removed: IntArray,
     passing: IntArray,
-    terms: list[dict[str, FloatArray]],
-) -> tuple[Candidates, Candidates]:
+) -> _IndustryPairs:
     """The top k of each need and every eligible pair, from one pass over the blocks."""
     travel = context.tables.experts["max_travel_km"].to_numpy(np.float64)[experts]
     eligible: list[Candidates] = []
+    terms: list[dict[str, FloatArray]] = []
 
     def score_block(local_rows: IntArray) -> FloatArray:
         rows = need_rows[local_rows]
@@ -130,4 +144,4 @@ def _industry_candidates(
         score_block, need_rows.size, context.config.top_k, block_size=context.config.block_size
     )
     top = Candidates(need_rows[found.rows], experts[found.cols], found.scores)
-    return top, concatenate(eligible)
+    return _IndustryPairs(top, concatenate(eligible), terms)

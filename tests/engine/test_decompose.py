@@ -316,3 +316,27 @@ def test_a_worse_repair_never_replaces_a_better_assignment(monkeypatch: pytest.M
     assert len(calls) == 3
     assert violations(problem, result.chosen) == []
     assert result.objective >= one_ring.objective
+
+
+def test_a_wider_ring_waits_for_work_enough_for_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second ring larger than the work left can search is not built or solved: the
+    rings end there, say the work limit stopped them, and keep the first ring's plan."""
+    problem = _medium(0)
+    sizes: list[int] = []
+
+    def counting(sub: Problem, options: SolveOptions) -> Result:
+        sizes.append(sub.n_edges)
+        return solve_cpsat(sub, options)
+
+    monkeypatch.setattr(decompose_solver, "solve_cpsat", counting)
+    wide = solve(problem, solver="decompose", work_limit=0.6)
+    assert len(sizes) >= 2  # by default this problem goes on to a second ring
+    first_ring = sizes[0]
+    sizes.clear()
+    # One unit of work per edge of the first ring: enough for it, not for the wider one.
+    monkeypatch.setattr(decompose_solver, "_EDGES_PER_WORK", first_ring / 0.6)
+    narrow = solve(problem, solver="decompose", work_limit=0.6)
+    assert sizes == [first_ring]
+    assert narrow.stats["rings"] == 1 and narrow.stopped_by == "work_limit"
+    assert violations(problem, narrow.chosen) == []
+    assert narrow.objective <= wide.objective + 1e-9
