@@ -5,7 +5,8 @@
 
 Without --data, the province data set is generated (seed 1) into a temporary directory
 first (not counted). Each run reports wall time per phase and the process's peak
-resident memory; run the two markets as separate processes so peaks do not mix.
+resident memory, and `machine_reference_s`, the time of a fixed piece of work (not
+counted), to compare machines by; run the two markets as separate processes so peaks do not mix.
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ def _cpu_s() -> float:
     """Processor time of this process: the wall time it would take on an idle core."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _machine_reference_s() -> float:
+    """Seconds for a fixed piece of work (an interpreter loop and a numpy sort), timed
+    before the benchmark: wall times of machines of the same kind differ by half or more,
+    and this says how fast the one a figure came from was."""
+    import numpy as np
+
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    np.sort(np.random.default_rng(0).random(5_000_000))
+    return round(time.perf_counter() - started, 2)
 
 
 def _province(seed: int) -> Path:
@@ -115,7 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     data = args.data or _province(args.seed)
     bench = bench_experts if args.market == "experts" else bench_labour
+    reference_s = _machine_reference_s()
     figures = bench(data, args.time_limit)
+    figures["machine_reference_s"] = reference_s
     figures["peak_rss_gib"] = round(_peak_gib(), 2)
     figures["cpu_s"] = round(_cpu_s(), 1)
     # Wall time on a shared machine is only comparable with the load it ran under.
