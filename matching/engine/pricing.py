@@ -30,6 +30,7 @@ from ortools.graph.python import min_cost_flow
 from matching.engine.problem import Problem
 from matching.errors import InvalidInputError, SolverError
 from matching.parallel import in_threads
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -65,7 +66,7 @@ def edge_values(problem: Problem) -> FloatArray:
 def demand_prices(problem: Problem, surplus: FloatArray, member: BoolArray) -> FloatArray:
     """β_d: the slots_d-th largest surplus among the `member` edges of each demand."""
     edges = np.flatnonzero(member & (surplus > 0))
-    order = np.lexsort((-surplus[edges], problem.edge_demand[edges]))
+    order = lexsort((-surplus[edges], problem.edge_demand[edges]))
     edges = edges[order]
     demand = problem.edge_demand[edges]
     rank = np.arange(edges.size) - np.searchsorted(demand, demand)

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.errors import InvalidInputError
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -47,8 +48,8 @@ class TwoSidedMarket:
         _check_range("posting", self.posting, np.asarray(self.capacity).size)
         if np.any(np.asarray(self.capacity) < 0):
             raise InvalidInputError("capacity must be non-negative.", item="capacity")
-        w_order = np.lexsort((self.posting, -self.worker_score, self.worker))
-        p_order = np.lexsort((self.worker, -self.posting_score, self.posting))
+        w_order = lexsort((self.posting, -self.worker_score, self.worker))
+        p_order = lexsort((self.worker, -self.posting_score, self.posting))
         object.__setattr__(self, "worker_rank", _rank_within(w_order, self.worker))
         object.__setattr__(self, "posting_rank", _rank_within(p_order, self.posting))
 
@@ -74,7 +75,7 @@ def _rank_within(order: IntArray, group: IntArray) -> IntArray:
 
 def deferred_acceptance(market: TwoSidedMarket) -> IntArray:
     """Worker-optimal stable matching; returns the sorted indices of chosen edges."""
-    by_preference = np.lexsort((market.worker_rank, market.worker))
+    by_preference = lexsort((market.worker_rank, market.worker))
     list_end = np.cumsum(np.bincount(market.worker, minlength=market.n_workers))
     next_pos = list_end - np.bincount(market.worker, minlength=market.n_workers)
     matched = np.zeros(market.n_workers, dtype=bool)
@@ -97,7 +98,7 @@ def _accept_best(
     touched[market.posting[proposals]] = True
     keep_untouched = held[~touched[market.posting[held]]]
     pool = np.concatenate([held[touched[market.posting[held]]], proposals])
-    order = np.lexsort((market.posting_rank[pool], market.posting[pool]))
+    order = lexsort((market.posting_rank[pool], market.posting[pool]))
     pool = pool[order]
     rank = _rank_within(np.arange(pool.size), market.posting[pool])
     accepted = rank < market.capacity[market.posting[pool]]

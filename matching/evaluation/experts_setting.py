@@ -30,6 +30,7 @@ from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.match import pair_context
 from matching.experts.pricing import solve_priced
 from matching.runs import expert_tables
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -66,7 +67,7 @@ def expert_setting(
     tables = expert_tables(dataset, reference)
     candidates = generate(pair_context(tables, config))
     eligible = candidates.eligible
-    order = np.lexsort((eligible.cols, eligible.rows))
+    order = lexsort((eligible.cols, eligible.rows))
     need, expert = eligible.rows[order], eligible.cols[order]
     village = tables.need_village
     distance = config.distance(

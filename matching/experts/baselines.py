@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from matching.errors import InvalidInputError
 from matching.experts.tables import ExpertTables
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -54,7 +55,7 @@ def urgency_order(tables: ExpertTables) -> IntArray:
     """Needs, most urgent first; ties by need id (a coordinator's list)."""
     urgency = tables.needs["urgency"].to_numpy(np.int64)
     need_ids = tables.needs["need_id"].astype(str).to_numpy()
-    return np.lexsort((need_ids, -urgency)).astype(np.int64)
+    return lexsort((need_ids, -urgency)).astype(np.int64)
 
 
 def run_baseline(

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from matching.experts.rules import RULES, PairContext
 from matching.parallel import in_threads
 from matching.scoring.candidates import Candidates, concatenate, top_k_per_row
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -104,7 +105,7 @@ TERMS = ("text", "skill_share", "distance_km")
 
 
 def _by_need(pairs: Candidates) -> tuple[Candidates, IntArray]:
-    order = np.lexsort((pairs.cols, -pairs.scores, pairs.rows)).astype(np.int64)
+    order = lexsort((pairs.cols, -pairs.scores, pairs.rows)).astype(np.int64)
     return Candidates(pairs.rows[order], pairs.cols[order], pairs.scores[order]), order
 
 

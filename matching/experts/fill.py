@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.engine.problem import Problem
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 
@@ -27,7 +28,7 @@ def fill_open_places(problem: Problem, chosen: IntArray) -> IntArray:
         minlength=problem.n_suppliers,
     ).astype(np.int64)
     filled = np.bincount(problem.edge_demand[chosen], minlength=problem.n_demands)
-    order = np.lexsort((np.arange(problem.n_edges), -problem.edge_value, problem.edge_demand))
+    order = lexsort((np.arange(problem.n_edges), -problem.edge_value, problem.edge_demand))
     start = np.searchsorted(problem.edge_demand[order], np.arange(problem.n_demands + 1))
     fits = ~taken & (left[problem.edge_supplier] >= problem.load)
     has_fit = np.bincount(problem.edge_demand[fits], minlength=problem.n_demands) > 0

@@ -32,6 +32,7 @@ from matching.experts.stages import (
 from matching.experts.tables import ExpertTables
 from matching.outputs import MatchOutput
 from matching.scoring.text import TextAffinity
+from matching.sorting import lexsort
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def _solve(
 
 def _split_locks(pool: EdgePool, locked: IntArray) -> tuple[IntArray, IntArray]:
     """The first lock of each need (by expert) is its lead; further locks join its team."""
-    order = np.lexsort((pool.expert[locked], pool.need[locked]))
+    order = lexsort((pool.expert[locked], pool.need[locked]))
     locked = locked[order]
     first = np.r_[True, np.diff(pool.need[locked]) != 0] if locked.size else np.zeros(0, bool)
     return locked[first], locked[~first]

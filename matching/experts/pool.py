@@ -21,6 +21,7 @@ from matching.experts.candidates import ExpertCandidates
 from matching.experts.rules import RULES, PairContext
 from matching.experts.tables import ExpertTables
 from matching.explain import LABELS
+from matching.sorting import lexsort
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def build_pool(
     if weights is not None:
         start = _top_k(eligible.rows, weight, context.config.top_k) | np.isin(key, marked)
     keep = ~np.isin(key, _keys(decisions.excluded, tables, n_experts))
-    order = np.lexsort((eligible.cols[keep], eligible.rows[keep]))
+    order = lexsort((eligible.cols[keep], eligible.rows[keep]))
     return EdgePool(
         need=eligible.rows[keep][order],
         expert=eligible.cols[keep][order],
@@ -135,7 +136,7 @@ def broken_rule(context: PairContext, need: int, expert: int) -> str:
 
 
 def _top_k(need: IntArray, weight: FloatArray, k: int) -> BoolArray:
-    order = np.lexsort((-weight, need))
+    order = lexsort((-weight, need))
     first = np.searchsorted(need[order], need[order])
     top = np.zeros(need.size, dtype=bool)
     top[order[np.arange(need.size) - first < k]] = True

@@ -34,6 +34,7 @@ from matching.engine.problem import Problem
 from matching.engine.result import Result, Status
 from matching.engine.solvers import solve
 from matching.experts.split import restricted, solve_in_parts
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -144,7 +145,7 @@ def _outside_gain(problem: Problem, member: BoolArray, prices: Prices) -> FloatA
 
 
 def _best_per_demand(demand: IntArray, gain: npt.NDArray[np.float64], edges: IntArray) -> IntArray:
-    order = np.lexsort((edges, -gain, demand))
+    order = lexsort((edges, -gain, demand))
     demand, edges = demand[order], edges[order]
     first = np.searchsorted(demand, demand)  # first position of each edge's demand
     rank = np.arange(demand.size) - first

@@ -35,6 +35,7 @@ from matching.labour.config import LabourConfig
 from matching.labour.eligible import GroupOptions, eligible_blocks, group_options
 from matching.labour.rules import acceptable_cities, pre_score
 from matching.labour.tables import Workforce
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -248,7 +249,7 @@ def _coordinator_lists(market: _Market, salt: int, paired_only: bool) -> tuple[I
         found_p.append(block.posts[cols])
         found_k.append(chosen[keep])
     worker, posting, key = _joined(found_w, found_p, found_k)
-    order = np.lexsort((key, posting))
+    order = lexsort((key, posting))
     worker, posting = worker[order], posting[order]
     rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
     keep = rank < want[posting]

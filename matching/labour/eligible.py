@@ -21,6 +21,7 @@ from matching.labour.config import LabourConfig
 from matching.labour.rules import acceptable_cities, person_rules
 from matching.labour.tables import Workforce
 from matching.parallel import in_order
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -123,7 +124,7 @@ def eligible_pairs(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     worker = np.concatenate([p[0] for p in parts])
     posting = np.concatenate([p[1] for p in parts])
-    order = np.lexsort((posting, worker))
+    order = lexsort((posting, worker))
     return worker[order], posting[order]
 
 

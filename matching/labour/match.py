@@ -21,6 +21,7 @@ from matching.labour.pricing import PricedMarket, PricingReport, price
 from matching.labour.rules import RULES
 from matching.labour.tables import Workforce
 from matching.labour.weights import LabourEdges, Scorer
+from matching.sorting import lexsort
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def engine_pairs(market: PricedMarket, slack: float) -> tuple[IntArray, IntArray
         worker.append(members)
         posting.append(np.full(members.size, j, dtype=np.int64))
     w, p = np.concatenate(worker), np.concatenate(posting)
-    order = np.lexsort((p, w))
+    order = lexsort((p, w))
     return w[order], p[order]
 
 

@@ -44,6 +44,7 @@ from matching.labour.rules import acceptable_cities
 from matching.labour.tables import Workforce
 from matching.parallel import in_order, in_threads
 from matching.scoring.largest import column_candidates, largest_in_rows
+from matching.sorting import lexsort
 
 logger = logging.getLogger(__name__)
 
@@ -424,7 +425,7 @@ class _PostingBest:
     def merged(self) -> tuple[IntArray, IntArray, FloatArray]:
         """The best so far, sorted by posting, then weight (descending), then worker."""
         worker, posting, weight = _joined(self.pending)
-        order = np.lexsort((worker, -weight, posting))
+        order = lexsort((worker, -weight, posting))
         worker, posting, weight = worker[order], posting[order], weight[order]
         rank = np.arange(posting.size) - np.searchsorted(posting, posting, side="left")
         keep = rank < self.top[posting]
@@ -461,7 +462,7 @@ def _best_above(
         part = largest_in_rows(value[many], k)
         r = np.concatenate((r, np.repeat(many, k)))
         c = np.concatenate((c, part.ravel()))
-    order = np.lexsort((c, r))
+    order = lexsort((c, r))
     return rows[r[order]], posts[c[order]]
 
 

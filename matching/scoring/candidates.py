@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from matching.errors import InvalidInputError
 from matching.scoring.largest import largest_in_rows
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -65,7 +66,7 @@ def _top_k_block(rows: IntArray, block: FloatArray, k: int) -> Candidates:
 
 
 def _sorted(rows: IntArray, cols: IntArray, scores: FloatArray) -> Candidates:
-    order = np.lexsort((cols, -scores, rows))
+    order = lexsort((cols, -scores, rows))
     return Candidates(rows=rows[order], cols=cols[order], scores=scores[order])
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from matching.data.reference import Reference
 from matching.data.tables import join_codes, split_codes
+from matching.sorting import lexsort
 from matching.synth import names
 from matching.synth.catalog import Catalog
 from matching.synth.sampling import (
@@ -179,7 +180,7 @@ def _teams(
     """Expert-group members and 40% of commissioners form teams of five by tier and industry."""
     in_team = (role == 3) | ((role == 1) & (rng.random(len(role)) < 0.4))
     members = np.flatnonzero(in_team)
-    order = members[np.lexsort((np.array(primary)[members], tier[members]))]
+    order = members[lexsort((np.array(primary)[members], tier[members]))]
     team_ids = np.full(len(role), "", dtype=object)
     team_ids[order] = [f"TM{1 + k // TEAM_SIZE:04d}" for k in range(len(order))]
     return team_ids.tolist()

@@ -17,6 +17,7 @@ from matching.engine.problem import Problem
 from matching.engine.result import Result, infeasible, objective_value, violations
 from matching.engine.solvers.base import SolveOptions
 from matching.engine.solvers.presolve import GroupPlacements, fixed_conflict, useful_free_edges
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 
@@ -102,7 +103,7 @@ def _candidate_order(problem: Problem, placements: GroupPlacements) -> list[tupl
     )
     kinds = np.concatenate((np.zeros(len(edges), np.int64), np.ones(len(placements), np.int64)))
     indices = np.concatenate((edges, np.arange(len(placements))))
-    order = np.lexsort((indices, kinds, -per_slot))
+    order = lexsort((indices, kinds, -per_slot))
     return list(zip(kinds[order].tolist(), indices[order].tolist(), strict=True))
 
 

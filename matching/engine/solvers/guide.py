@@ -26,6 +26,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from matching.engine.problem import Problem
+from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -63,7 +64,7 @@ def lp_guide(problem: Problem, candidates: IntArray, gain: FloatArray) -> Guide:
     best = np.full(problem.n_demands, -np.inf)
     np.maximum.at(best, demands, reduced[candidates])
     # Rank within each demand, best first (ties by edge order: deterministic).
-    order = np.lexsort((-reduced[candidates], demands))
+    order = lexsort((-reduced[candidates], demands))
     ranked_demands = demands[order]
     rank = np.empty(len(candidates), dtype=np.int64)
     rank[order] = np.arange(len(candidates)) - np.searchsorted(ranked_demands, ranked_demands)
