@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
 
@@ -30,6 +31,7 @@ from matching.errors import InvalidInputError
 
 ColumnKind = Literal["str", "int", "float", "flag", "codes"]
 CODE_SEPARATOR = ";"
+IntArray = npt.NDArray[np.int64]
 HEADER_LINES = 1
 
 
@@ -168,10 +170,12 @@ def _text_cells(values: Iterable[object]) -> list[str]:
     return [cell if isinstance(cell, str) else "" for cell in values]
 
 
-def _exploded(values: Sequence[object] | pd.Series) -> pd.Series:
-    """One row per (original row position, code) as written; empty codes dropped."""
-    # One join and one split of the whole column: pandas' per-row split and explode took
-    # 4 of the 9 s that loading the province data set took.
+def _split_column(values: Iterable[object]) -> tuple[IntArray, npt.NDArray[np.object_]]:
+    """Every part of every cell as written (empty ones included) and the row it came from.
+
+    The whole column is joined and split once: a split per row (or pandas' `str.split`
+    and `explode`) took 4 of the 9 s that loading the province data set took.
+    """
     cells = _text_cells(values)
     parts_per_cell = np.fromiter(
         (cell.count(CODE_SEPARATOR) + 1 for cell in cells), dtype=np.int64, count=len(cells)
@@ -179,7 +183,12 @@ def _exploded(values: Sequence[object] | pd.Series) -> pd.Series:
     parts = np.array(
         CODE_SEPARATOR.join(cells).split(CODE_SEPARATOR) if cells else [], dtype=object
     )
-    rows = np.repeat(np.arange(len(cells)), parts_per_cell)
+    return np.repeat(np.arange(len(cells), dtype=np.int64), parts_per_cell), parts
+
+
+def _exploded(values: Sequence[object] | pd.Series) -> pd.Series:
+    """One row per (original row position, code) as written; empty codes dropped."""
+    rows, parts = _split_column(values)
     written = parts != ""
     return pd.Series(parts[written], index=rows[written], dtype=str)
 
@@ -200,20 +209,17 @@ def codes_matrix(
         position = dict(vocabulary)
     else:
         position = {code: index for index, code in enumerate(vocabulary)}
-    # The joined column split once; each distinct part looked up once (as in `vocabulary`).
-    cells = _text_cells(values)
-    if not cells:
-        return sparse.csr_matrix((0, len(vocabulary)), dtype=dtype)
-    parts_per_cell = np.fromiter(
-        (cell.count(CODE_SEPARATOR) + 1 for cell in cells), dtype=np.int64, count=len(cells)
-    )
-    part_ids, parts = pd.factorize(np.array(CODE_SEPARATOR.join(cells).split(CODE_SEPARATOR)))
+    # Each distinct part looked up once (as in `vocabulary`).
+    rows, all_parts = _split_column(values)
+    n_rows = len(values)
+    if not all_parts.size:
+        return sparse.csr_matrix((n_rows, len(vocabulary)), dtype=dtype)
+    part_ids, parts = pd.factorize(all_parts)
     column_of_part = np.array([position.get(part.strip(), -1) for part in parts], dtype=np.int64)
-    columns = column_of_part[part_ids] if part_ids.size else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(len(cells)), parts_per_cell)
+    columns = column_of_part[part_ids]
     known = columns >= 0
     data = np.ones(int(known.sum()), dtype=dtype)
-    shape = (len(cells), len(vocabulary))
+    shape = (n_rows, len(vocabulary))
     matrix = sparse.csr_matrix((data, (rows[known], columns[known])), shape=shape)
     matrix.data[:] = 1.0  # a repeated code counts once
     return matrix
