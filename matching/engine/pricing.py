@@ -55,9 +55,7 @@ class Prices:
 def edge_values(problem: Problem) -> FloatArray:
     """Each edge's value with its demand's (equal) slot value folded in."""
     counts = np.diff(problem.slot_value_offsets)
-    first = np.zeros(problem.n_demands)
-    has = counts > 0
-    first[has] = problem.slot_value_flat[problem.slot_value_offsets[:-1][has]]
+    first = problem.first_slot_value
     if np.any(problem.slot_value_flat != np.repeat(first, counts)):
         raise InvalidInputError("pricing needs equal slot values per demand.", item="slot_values")
     return np.asarray(problem.edge_value + first[problem.edge_demand], dtype=np.float64)
@@ -85,14 +83,19 @@ def bound(problem: Problem, prices: Prices, member: BoolArray) -> float:
 
 
 def supplier_prices(
-    problem: Problem, member: BoolArray, part_of_edge: IntArray | None = None
+    problem: Problem,
+    member: BoolArray,
+    part_of_edge: IntArray | None = None,
+    value: FloatArray | None = None,
 ) -> Prices:
     """Optimal supplier prices of the relaxation over the `member` edges. `part_of_edge`:
     parts that share no supplier and no demand (a stage's periods), whose flows are
-    independent and are solved side by side."""
+    independent and are solved side by side. `value`: what each edge earns (default:
+    `edge_values`, its value with its demand's slot value folded in)."""
     if problem.has_groups:
         raise InvalidInputError("pricing does not support groups.", item="groups")
-    value = edge_values(problem)
+    if value is None:
+        value = edge_values(problem)
     edges = np.flatnonzero(member & (value > 0))
     load_d = problem.load[edges]
     unit = np.rint(value[edges] / load_d * SCALE).astype(np.int64)

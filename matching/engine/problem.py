@@ -150,6 +150,15 @@ class Problem:
         """Weight plus the stability bonus where the edge is in `previous`."""
         return frozen(self.weight + self.stability_bonus * self.previous)
 
+    @cached_property
+    def first_slot_value(self) -> FloatArray:
+        """Each demand's first slot value (0 for a demand without slot values): what it
+        earns, beyond the edge's value, from its first edge."""
+        first = np.zeros(self.n_demands)
+        has = np.diff(self.slot_value_offsets) > 0
+        first[has] = self.slot_value_flat[self.slot_value_offsets[:-1][has]]
+        return frozen(first)
+
     @property
     def has_unit_loads(self) -> bool:
         return bool(np.all(self.load == 1))

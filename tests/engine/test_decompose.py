@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import HealthCheck, event, given, settings, target
 
@@ -340,3 +341,76 @@ def test_a_wider_ring_waits_for_work_enough_for_its_size(monkeypatch: pytest.Mon
     assert narrow.stats["rings"] == 1 and narrow.stopped_by == "work_limit"
     assert violations(problem, narrow.chosen) == []
     assert narrow.objective <= wide.objective + 1e-9
+
+
+def _many_experts(seed: int, n_s: int = 300, n_d: int = 400) -> Problem:
+    """The generalized assignment shape of the expert match's lead stage: one slot per
+    demand, a demand's load the same at every supplier, 2-6 days of capacity, 8 candidate
+    suppliers per demand, slot values in two tiers."""
+    rng = np.random.default_rng(seed)
+    supplier = np.concatenate([rng.choice(n_s, 8, replace=False) for _ in range(n_d)])
+    demand = np.repeat(np.arange(n_d), 8)
+    demand_load = rng.integers(1, 4, n_d)
+    return Problem.from_arrays(
+        supplier_ids=[f"E{i}" for i in range(n_s)],
+        capacity=rng.integers(2, 7, n_s),
+        demand_ids=[f"N{j}" for j in range(n_d)],
+        slots=np.ones(n_d, dtype=np.int64),
+        edge_supplier=supplier,
+        edge_demand=demand,
+        weight=rng.integers(0, 100, len(demand)) / 100,
+        load=demand_load[demand],
+        slot_values=[[float(rng.choice([1.0, 11.0]))] for _ in range(n_d)],
+    )
+
+
+def test_decompose_proves_a_small_assignment_by_solving_it_whole() -> None:
+    """The relaxation splits A's heavy edge and its bound (8) is above every plan; the
+    problem is small enough to solve whole, so CP-SAT proves the plan (6) optimal."""
+    problem = Problem.from_arrays(
+        supplier_ids=["A", "B"],
+        capacity=[3, 3],
+        demand_ids=["D", "E"],
+        slots=[1, 1],
+        edge_supplier=[0, 0, 1],
+        edge_demand=[0, 1, 1],
+        weight=[5.0, 5.0, 1.0],
+        load=[2, 2, 2],
+    )
+    assert solve_relaxation(problem).bound == pytest.approx(8.0)
+    result = solve(problem, solver="decompose")
+    assert (result.status, result.objective, result.bound) == ("optimal", 6.0, 6.0)
+    assert result.stopped_by is None
+
+
+def test_decompose_searches_beyond_its_ring_on_the_assignment_shape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Too large to solve whole with the work given, a problem of the generalized
+    assignment shape gets the search after its first ring: a better plan than the ring
+    alone, within every capacity, the same twice, and stopped by the work limit."""
+    problem = _many_experts(3)
+    assert relaxation_applies(problem) and problem.n_edges > 50_000 * 0.05
+    ring_only: list[int] = []
+    searched = solve(problem, solver="decompose", work_limit=0.05)
+    again = solve(problem, solver="decompose", work_limit=0.05)
+    monkeypatch.setattr(decompose_solver, "improve", _no_search(ring_only))
+    alone = solve(problem, solver="decompose", work_limit=0.05)
+    assert ring_only, "the search was not reached"
+    assert searched.stats["rings"] == 1 and searched.stats["search_steps"] > 0
+    assert violations(problem, searched.chosen) == []
+    assert searched.objective > alone.objective
+    assert searched.objective <= searched.bound
+    assert np.array_equal(searched.chosen, again.chosen)
+    assert searched.stopped_by == "work_limit"
+
+
+def _no_search(calls: list[int]) -> Any:
+    """A stand-in for `improve` that keeps the plan it is given (and counts its calls)."""
+    from matching.engine.solvers.lns import Outcome
+
+    def keep(problem: Problem, chosen: npt.NDArray[np.int64], **_: Any) -> Outcome:
+        calls.append(len(chosen))
+        return Outcome(chosen=chosen, work=0.0, steps=0, improvements=0)
+
+    return keep

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from matching.engine import pricing
 from matching.engine.orlib import load
 from matching.engine.problem import Problem
 from matching.engine.result import objective_value, violations
+from matching.engine.solvers import guide, lns
 from matching.engine.solvers.guide import CORE_SIZE, lp_guide
 from matching.engine.solvers.lns import improve
 from matching.engine.solvers.presolve import useful_free_edges
@@ -84,3 +87,66 @@ def test_the_search_repeats_itself() -> None:
         second.steps,
         second.improvements,
     )
+
+
+def _many_suppliers(seed: int) -> Problem:
+    """200 suppliers (more than `MANY_SUPPLIERS`), 300 demands of one slot with 6
+    candidates each; a demand's load is the same everywhere."""
+    rng = np.random.default_rng(seed)
+    n_s, n_d = 200, 300
+    supplier = np.concatenate([rng.choice(n_s, 6, replace=False) for _ in range(n_d)])
+    demand = np.repeat(np.arange(n_d), 6)
+    demand_load = rng.integers(1, 4, n_d)
+    return Problem.from_arrays(
+        supplier_ids=[f"S{i}" for i in range(n_s)],
+        capacity=rng.integers(2, 6, n_s),
+        demand_ids=[f"D{j}" for j in range(n_d)],
+        slots=np.ones(n_d, dtype=np.int64),
+        edge_supplier=supplier,
+        edge_demand=demand,
+        weight=rng.integers(0, 100, len(demand)) / 10,
+        load=demand_load[demand],
+        slot_values=[[5.0]] * n_d,
+    )
+
+
+def test_flow_and_simplex_prices_bound_alike() -> None:
+    """With uniform loads the guide prices capacity by a min-cost flow; the simplex's
+    prices of the same LP give the same weak-duality bound (the LP optimum), so both
+    are optimal duals (the flow's up to its rounding of values)."""
+    problem = _many_suppliers(0)
+    edges = np.flatnonzero(useful_free_edges(problem))
+    gain = problem.edge_value + problem.first_slot_value[problem.edge_demand]
+    member = np.zeros(problem.n_edges, dtype=np.bool_)
+    member[edges] = True
+    bounds = [
+        pricing.bound(problem, pricing.Prices(find(problem, edges, gain), gain), member)
+        for find in (guide._flow_prices, guide._simplex_prices)
+    ]
+    # The flow prices per-unit values rounded to 1/pricing.SCALE: within that per unit.
+    assert bounds[0] == pytest.approx(bounds[1], abs=problem.capacity.sum() / pricing.SCALE)
+    assert bounds[0] > 0
+
+
+def test_many_suppliers_get_connected_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above `MANY_SUPPLIERS`, every step frees demands grown from one demand through
+    their suppliers; the search places demands, keeps every capacity, and repeats itself."""
+    problem = _many_suppliers(1)
+    assert problem.n_suppliers > lns.MANY_SUPPLIERS
+    drawn: list[int] = []
+    connected = lns._connected_neighbourhood
+
+    def counting(plan: Any, rng: np.random.Generator, size: int) -> Any:
+        found = connected(plan, rng, size)
+        drawn.append(len(found[1]))
+        return found
+
+    monkeypatch.setattr(lns, "_connected_neighbourhood", counting)
+    monkeypatch.setattr(lns, "_neighbourhood", None)  # the two-supplier kind is not used
+    start = np.zeros(0, dtype=np.int64)
+    found = improve(problem, start, work_limit=0.2, seed=3, scale=10.0)
+    again = improve(problem, start, work_limit=0.2, seed=3, scale=10.0)
+    assert drawn and max(drawn) <= lns.CONNECTED_START * 2
+    assert violations(problem, found.chosen) == []
+    assert objective_value(problem, found.chosen) > 0
+    assert np.array_equal(found.chosen, again.chosen)

@@ -78,11 +78,7 @@ class Assignment:
     @classmethod
     def of(cls, problem: Problem, edges: IntArray) -> Assignment:
         """`edges`: the free candidate edges (useful, not fixed, endpoints still free)."""
-        first_slot = np.zeros(problem.n_demands)
-        has_values = np.diff(problem.slot_value_offsets) > 0
-        first_slot[has_values] = problem.slot_value_flat[
-            problem.slot_value_offsets[:-1][has_values]
-        ]
+        first_slot = problem.first_slot_value
         suppliers = problem.edge_supplier[edges]
         demands = problem.edge_demand[edges]
         supplier_list, supplier_pos = np.unique(suppliers, return_inverse=True)

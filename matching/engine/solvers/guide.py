@@ -14,7 +14,10 @@ follow for a search:
 - the *regret* of a demand: how far its present edge falls below its best reduced gain.
   Demands with a large regret are the ones worth moving.
 
-The LP is solved once by GLOP (OR-Tools' simplex: deterministic).
+The LP is solved once: as a min-cost flow when every edge of a demand carries the same
+load (then it is a transportation problem in load units, `matching.engine.pricing`; about
+0.6 s against 4.4 s for the simplex on a province expert period of 145,000 edges), else
+by GLOP (OR-Tools' simplex). Both are deterministic.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
+from matching.engine import pricing
 from matching.engine.problem import Problem
+from matching.engine.solvers.relaxation import relaxation_applies
 from matching.sorting import lexsort
 
 IntArray = npt.NDArray[np.int64]
@@ -75,9 +80,26 @@ def lp_guide(problem: Problem, candidates: IntArray, gain: FloatArray) -> Guide:
 
 def _capacity_prices(problem: Problem, candidates: IntArray, gain: FloatArray) -> FloatArray:
     """Each supplier's LP dual of its capacity (0 for all when the LP is not solved)."""
-    prices = np.zeros(problem.n_suppliers)
     if len(candidates) == 0:
-        return prices
+        return np.zeros(problem.n_suppliers)
+    if not problem.has_groups and relaxation_applies(problem):
+        return _flow_prices(problem, candidates, gain)
+    return _simplex_prices(problem, candidates, gain)
+
+
+def _flow_prices(problem: Problem, candidates: IntArray, gain: FloatArray) -> FloatArray:
+    """The prices from the LP as a min-cost flow (uniform loads per demand only). The flow
+    does not force fixed edges in, so with fixed edges the prices may differ a little from
+    the simplex's: they only guide the search, they bound nothing."""
+    member = np.zeros(len(problem.edge_demand), dtype=np.bool_)
+    member[candidates] = True
+    prices: FloatArray = pricing.supplier_prices(problem, member, value=gain).supplier
+    return prices
+
+
+def _simplex_prices(problem: Problem, candidates: IntArray, gain: FloatArray) -> FloatArray:
+    """The prices from the LP solved by GLOP (0 for all when it is not solved)."""
+    prices = np.zeros(problem.n_suppliers)
     solver = pywraplp.Solver.CreateSolver("GLOP")
     x = [solver.NumVar(float(problem.fixed[e]), 1.0, "") for e in candidates.tolist()]
     demand_rows = [solver.Constraint(-solver.infinity(), float(n)) for n in problem.slots]

@@ -197,11 +197,7 @@ class _Highs:
         self.options = options
         self.started = started
         self.edges = np.flatnonzero(useful_free_edges(problem))
-        first_slot = np.zeros(problem.n_demands)
-        has_values = np.diff(problem.slot_value_offsets) > 0
-        first_slot[has_values] = problem.slot_value_flat[
-            problem.slot_value_offsets[:-1][has_values]
-        ]
+        first_slot = problem.first_slot_value
         self.first_slot = first_slot
         self.gain = problem.edge_value[self.edges] + first_slot[problem.edge_demand[self.edges]]
         self.scaling: Scaling = choose_scaling(self.gain, _HIGHS_RANGE / max(1, len(self.edges)))

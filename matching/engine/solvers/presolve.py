@@ -136,10 +136,7 @@ def useful_free_edges(problem: Problem) -> npt.NDArray[np.bool_]:
     larger than the first), and an edge heavier than its supplier's capacity can never
     be chosen; fixed edges are always kept.
     """
-    first_slot = np.zeros(problem.n_demands)
-    has_values = np.diff(problem.slot_value_offsets) > 0
-    first_slot[has_values] = problem.slot_value_flat[problem.slot_value_offsets[:-1][has_values]]
-    gain = problem.edge_value + first_slot[problem.edge_demand]
+    gain = problem.edge_value + problem.first_slot_value[problem.edge_demand]
     fits = problem.load <= problem.capacity[problem.edge_supplier]
     free = problem.group_of_supplier[problem.edge_supplier] < 0
     useful: npt.NDArray[np.bool_] = free & ((gain > 0) & fits | problem.fixed)
