@@ -94,16 +94,16 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
         if rings and not budget.enough_for(area.edges.size):
             break
         rings += 1
-        repaired, area_optimal = _repair(problem, chosen, area, budget)
+        repaired, area_bound = _repair(problem, chosen, area, budget)
         # Stopped early, CP-SAT may return less than the area held before: keep the better.
         if repaired is not None and (
             objective_value(problem, repaired) >= objective_value(problem, chosen)
         ):
             chosen = repaired
-        if area_optimal and area.edges.size == problem.n_edges:
-            # The area was the whole problem, solved to optimality: no better plan exists,
-            # whatever the relaxation's bound says.
-            bound = objective_value(problem, chosen)
+        if area_bound is not None and area.edges.size == problem.n_edges:
+            # The area was the whole problem, solved to optimality: CP-SAT's bound holds
+            # for it, whatever the relaxation's says.
+            bound = min(bound, area_bound)
         if rings == 1:
             # Cheap moves anywhere, before wider rings spend the work left on CP-SAT.
             chosen = _polished(problem, chosen, timings)
@@ -209,11 +209,11 @@ def _solved_whole(
 ) -> tuple[IntArray, float]:
     """The plan and bound after CP-SAT on the whole problem, started from `chosen`."""
     area = _Neighbourhood(problem, chosen, every, 1)
-    repaired, optimal = _repair(problem, chosen, area, budget)
+    repaired, area_bound = _repair(problem, chosen, area, budget)
     if repaired is None or objective_value(problem, repaired) < objective_value(problem, chosen):
         return chosen, bound
-    if optimal and area.edges.size == problem.n_edges:
-        return repaired, objective_value(problem, repaired)
+    if area_bound is not None and area.edges.size == problem.n_edges:
+        return repaired, min(bound, area_bound)
     return repaired, bound
 
 
@@ -265,15 +265,15 @@ def _polished(problem: Problem, chosen: IntArray, timings: dict[str, float]) -> 
 
 def _repair(
     problem: Problem, chosen: IntArray, area: _Neighbourhood, budget: _Budget
-) -> tuple[IntArray | None, bool]:
-    """Re-solve the `area`: the plan (None when it has no solution), and whether CP-SAT
-    proved it optimal within the area."""
+) -> tuple[IntArray | None, float | None]:
+    """Re-solve the `area`: the plan (None when it has no solution), and CP-SAT's bound
+    on the area when it proved the area optimal (else None)."""
     if budget.work_left() == 0.0:
         budget.stopped_by = first_stop(budget.stopped_by, "work_limit")
-        return None, False
+        return None, None
     if budget.time_left() == 0.0:
         budget.stopped_by = "time_limit"
-        return None, False
+        return None, None
     inside = area.inside(chosen)
     # The current assignment restricted to the area is feasible there: CP-SAT starts from it.
     current = np.searchsorted(area.edges, chosen[inside]).astype(np.int64)
@@ -282,9 +282,9 @@ def _repair(
     result = solve_cpsat(area.problem, options)
     budget.charge(result)
     if result.status == "infeasible":
-        return None, False
+        return None, None
     plan = np.sort(np.concatenate((chosen[~inside], area.edges[result.chosen])))
-    return plan, result.status == "optimal"
+    return plan, result.bound if result.status == "optimal" else None
 
 
 class _Neighbourhood:
