@@ -1,7 +1,7 @@
 """End-to-end benchmarks of the two matchers on a generated data set.
 
-    python -m benchmarks.bench_matchers experts --data DIR [--time-limit S]
-    python -m benchmarks.bench_matchers labour --data DIR [--time-limit S]
+    python -m benchmarks.bench_matchers experts --data DIR [--time-limit S] [--work-limit W]
+    python -m benchmarks.bench_matchers labour --data DIR [--time-limit S] [--work-limit W]
 
 Without --data, the province data set is generated (seed 1) into a temporary directory
 first (not counted). Each run reports wall time per phase and the process's peak
@@ -56,7 +56,7 @@ def _province(seed: int) -> Path:
     return out
 
 
-def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
+def bench_experts(data: Path, time_limit: float, work_limit: float | None) -> dict[str, Any]:
     from matching.data.dataset import load_dataset
     from matching.data.reference import load_reference
     from matching.experts import ExpertConfig
@@ -66,7 +66,10 @@ def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
     reference = load_reference()
     dataset = load_dataset(data, reference)
     loaded = time.perf_counter()
-    result = run_expert_match(dataset, reference, ExpertConfig(time_limit=time_limit))
+    config = ExpertConfig(time_limit=time_limit)
+    if work_limit is not None:
+        config = ExpertConfig(time_limit=time_limit, work_limit=work_limit)
+    result = run_expert_match(dataset, reference, config)
     done = time.perf_counter()
     s, extra = result.summary, result.summary.extra
     assert isinstance(extra, ExpertFigures)
@@ -90,7 +93,7 @@ def bench_experts(data: Path, time_limit: float) -> dict[str, Any]:
     }
 
 
-def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
+def bench_labour(data: Path, time_limit: float, work_limit: float | None) -> dict[str, Any]:
     from matching.data.dataset import load_dataset
     from matching.data.reference import load_reference
     from matching.labour import LabourConfig
@@ -100,7 +103,10 @@ def bench_labour(data: Path, time_limit: float) -> dict[str, Any]:
     reference = load_reference()
     dataset = load_dataset(data, reference)
     loaded = time.perf_counter()
-    result = run_labour_match(dataset, reference, LabourConfig(time_limit=time_limit))
+    config = LabourConfig(time_limit=time_limit)
+    if work_limit is not None:
+        config = LabourConfig(time_limit=time_limit, work_limit=work_limit)
+    result = run_labour_match(dataset, reference, config)
     done = time.perf_counter()
     run, extra = result.run, result.summary.extra
     assert isinstance(extra, LabourFigures)
@@ -126,12 +132,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("market", choices=["experts", "labour"])
     parser.add_argument("--data", type=Path)
     parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--work-limit", type=float, help="default: the matcher config's")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     data = args.data or _province(args.seed)
     bench = bench_experts if args.market == "experts" else bench_labour
     reference_s = _machine_reference_s()
-    figures = bench(data, args.time_limit)
+    figures = bench(data, args.time_limit, args.work_limit)
     figures["machine_reference_s"] = reference_s
     figures["peak_rss_gib"] = round(_peak_gib(), 2)
     figures["cpu_s"] = round(_cpu_s(), 1)
