@@ -66,7 +66,8 @@ Example:
 @click.option(
     "--work-limit",
     type=click.FloatRange(min=0, min_open=True),
-    help="Counted work per engine solve; decides the answer [default: the config's, 0.6].",
+    help="Counted work per engine solve; decides the answer "
+    "[default: the config's, 3.0 for experts, 0.6 for labour].",
 )
 @click.option(
     "--time-limit",
