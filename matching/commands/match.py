@@ -67,7 +67,7 @@ Example:
     "--work-limit",
     type=click.FloatRange(min=0, min_open=True),
     help="Counted work per engine solve; decides the answer "
-    "[default: the config's, 3.0 for experts, 0.6 for labour].",
+    "[default: the config's, 1.5 for experts, 0.6 for labour].",
 )
 @click.option(
     "--time-limit",
