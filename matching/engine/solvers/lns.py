@@ -203,6 +203,8 @@ def _connected_neighbourhood(
     """`size` demands grown breadth-first from one drawn by regret (see the module's note)."""
     p = plan.problem
     current = plan.at_demand
+    if p.n_demands == 0:
+        return _freed(plan, np.zeros(0, dtype=np.int64))
     weight = plan.guide.regret(current)
     weight += weight.mean() + 1e-9  # every demand keeps a chance
     first = int(rng.choice(p.n_demands, p=weight / weight.sum()))
