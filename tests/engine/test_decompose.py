@@ -20,6 +20,7 @@ from matching.engine.solvers.relaxation import relaxation_applies, solve_relaxat
 from matching.errors import InvalidInputError
 
 from .brute import brute_force, feasible, objective
+from .shapes import lead_stage_like, split_heavy_edge
 from .strategies import relaxable_documents
 
 SETTINGS = settings(
@@ -102,18 +103,7 @@ def test_decompose_against_brute_force_with_heavy_loads(document: dict[str, Any]
 
 def test_fractional_relaxation_is_repaired() -> None:
     """Where the relaxation splits a heavy edge, the repair still reaches the optimum."""
-    # A (capacity 3) sends 3 units of load 2: the flow fills its edge at D and half of
-    # its edge at E (bound 5 + 2.5 + 0.5 from B); only one of A's edges fits (optimum 6).
-    problem = Problem.from_arrays(
-        supplier_ids=["A", "B"],
-        capacity=[3, 3],
-        demand_ids=["D", "E"],
-        slots=[1, 1],
-        edge_supplier=[0, 0, 1],
-        edge_demand=[0, 1, 1],
-        weight=[5.0, 5.0, 1.0],
-        load=[2, 2, 2],
-    )
+    problem = split_heavy_edge()
     relaxed = solve_relaxation(problem)
     assert relaxed.fractional_edges > 0
     assert relaxed.bound == 8.0
@@ -343,40 +333,10 @@ def test_a_wider_ring_waits_for_work_enough_for_its_size(monkeypatch: pytest.Mon
     assert narrow.objective <= wide.objective + 1e-9
 
 
-def _many_experts(seed: int, n_s: int = 300, n_d: int = 400) -> Problem:
-    """The generalized assignment shape of the expert match's lead stage: one slot per
-    demand, a demand's load the same at every supplier, 2-6 days of capacity, 8 candidate
-    suppliers per demand, slot values in two tiers."""
-    rng = np.random.default_rng(seed)
-    supplier = np.concatenate([rng.choice(n_s, 8, replace=False) for _ in range(n_d)])
-    demand = np.repeat(np.arange(n_d), 8)
-    demand_load = rng.integers(1, 4, n_d)
-    return Problem.from_arrays(
-        supplier_ids=[f"E{i}" for i in range(n_s)],
-        capacity=rng.integers(2, 7, n_s),
-        demand_ids=[f"N{j}" for j in range(n_d)],
-        slots=np.ones(n_d, dtype=np.int64),
-        edge_supplier=supplier,
-        edge_demand=demand,
-        weight=rng.integers(0, 100, len(demand)) / 100,
-        load=demand_load[demand],
-        slot_values=[[float(rng.choice([1.0, 11.0]))] for _ in range(n_d)],
-    )
-
-
 def test_decompose_proves_a_small_assignment_by_solving_it_whole() -> None:
     """The relaxation splits A's heavy edge and its bound (8) is above every plan; the
     problem is small enough to solve whole, so CP-SAT proves the plan (6) optimal."""
-    problem = Problem.from_arrays(
-        supplier_ids=["A", "B"],
-        capacity=[3, 3],
-        demand_ids=["D", "E"],
-        slots=[1, 1],
-        edge_supplier=[0, 0, 1],
-        edge_demand=[0, 1, 1],
-        weight=[5.0, 5.0, 1.0],
-        load=[2, 2, 2],
-    )
+    problem = split_heavy_edge()
     assert solve_relaxation(problem).bound == pytest.approx(8.0)
     result = solve(problem, solver="decompose")
     assert (result.status, result.objective, result.bound) == ("optimal", 6.0, 6.0)
@@ -389,7 +349,7 @@ def test_decompose_searches_beyond_its_ring_on_the_assignment_shape(
     """Too large to solve whole with the work given, a problem of the generalized
     assignment shape gets the search after its first ring: a better plan than the ring
     alone, within every capacity, the same twice, and stopped by the work limit."""
-    problem = _many_experts(3)
+    problem = lead_stage_like(3, n_suppliers=300, n_demands=400, per_demand=8)
     assert relaxation_applies(problem) and problem.n_edges > 50_000 * 0.05
     ring_only: list[int] = []
     searched = solve(problem, solver="decompose", work_limit=0.05)

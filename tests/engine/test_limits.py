@@ -23,21 +23,8 @@ from matching.engine.result import Result, first_stop
 from matching.engine.solvers import SolveOptions, solve
 from matching.errors import Cancelled, InvalidInputError, SolverError
 
+from .shapes import split_heavy_edge
 from .test_decompose import _medium
-
-
-def _fractional() -> Problem:
-    """The relaxation splits A's heavy edge, so `decompose` must run a CP-SAT ring."""
-    return Problem.from_arrays(
-        supplier_ids=["A", "B"],
-        capacity=[3, 3],
-        demand_ids=["D", "E"],
-        slots=[1, 1],
-        edge_supplier=[0, 0, 1],
-        edge_demand=[0, 1, 1],
-        weight=[5.0, 5.0, 1.0],
-        load=[2, 2, 2],
-    )
 
 
 def _unit_flow() -> Problem:
@@ -81,7 +68,7 @@ def test_decompose_spends_its_work_limit_the_same_way_every_time() -> None:
 
 def test_the_safety_stop_is_reported_when_it_fires() -> None:
     """A wall-clock limit that fires before the first ring marks the result not reproducible."""
-    problem = _fractional()
+    problem = split_heavy_edge()
     result = solve(problem, solver="decompose", time_limit=1e-9)
     assert result.stopped_by == "time_limit" and not result.reproducible
     assert result.status == "feasible"
@@ -179,7 +166,7 @@ def test_a_cancel_between_decompose_rings_stops_it() -> None:
 
 def test_a_solver_that_breaks_the_rules_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A solver returning an over-full supplier raises SolverError, never invalid input."""
-    problem = _fractional()
+    problem = split_heavy_edge()
 
     def broken(problem: Problem, options: SolveOptions) -> Result:
         chosen = np.arange(problem.n_edges, dtype=np.int64)  # A takes load 4 > capacity 3

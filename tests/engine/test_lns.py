@@ -17,6 +17,8 @@ from matching.engine.solvers.guide import CORE_SIZE, lp_guide
 from matching.engine.solvers.lns import improve
 from matching.engine.solvers.presolve import useful_free_edges
 
+from .shapes import lead_stage_like
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "benchmarks" / "gap"
 
 
@@ -89,32 +91,11 @@ def test_the_search_repeats_itself() -> None:
     )
 
 
-def _many_suppliers(seed: int) -> Problem:
-    """200 suppliers (more than `MANY_SUPPLIERS`), 300 demands of one slot with 6
-    candidates each; a demand's load is the same everywhere."""
-    rng = np.random.default_rng(seed)
-    n_s, n_d = 200, 300
-    supplier = np.concatenate([rng.choice(n_s, 6, replace=False) for _ in range(n_d)])
-    demand = np.repeat(np.arange(n_d), 6)
-    demand_load = rng.integers(1, 4, n_d)
-    return Problem.from_arrays(
-        supplier_ids=[f"S{i}" for i in range(n_s)],
-        capacity=rng.integers(2, 6, n_s),
-        demand_ids=[f"D{j}" for j in range(n_d)],
-        slots=np.ones(n_d, dtype=np.int64),
-        edge_supplier=supplier,
-        edge_demand=demand,
-        weight=rng.integers(0, 100, len(demand)) / 10,
-        load=demand_load[demand],
-        slot_values=[[5.0]] * n_d,
-    )
-
-
 def test_flow_and_simplex_prices_bound_alike() -> None:
     """With uniform loads the guide prices capacity by a min-cost flow; the simplex's
     prices of the same LP give the same weak-duality bound (the LP optimum), so both
     are optimal duals (the flow's up to its rounding of values)."""
-    problem = _many_suppliers(0)
+    problem = lead_stage_like(0, n_suppliers=200, n_demands=300, per_demand=6)
     edges = np.flatnonzero(useful_free_edges(problem))
     gain = problem.edge_value + problem.first_slot_value[problem.edge_demand]
     member = np.zeros(problem.n_edges, dtype=np.bool_)
@@ -131,7 +112,7 @@ def test_flow_and_simplex_prices_bound_alike() -> None:
 def test_many_suppliers_get_connected_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above `MANY_SUPPLIERS`, every step frees demands grown from one demand through
     their suppliers; the search places demands, keeps every capacity, and repeats itself."""
-    problem = _many_suppliers(1)
+    problem = lead_stage_like(1, n_suppliers=200, n_demands=300, per_demand=6)
     assert problem.n_suppliers > lns.MANY_SUPPLIERS
     drawn: list[int] = []
     connected = lns._connected_neighbourhood

@@ -45,6 +45,7 @@ from matching.engine.result import (
     infeasible,
     objective_value,
 )
+from matching.engine.solvers import portfolio_applies
 from matching.engine.solvers.base import ProgressCallback, SolveOptions
 from matching.engine.solvers.cpsat import solve_cpsat
 from matching.engine.solvers.lns import improve
@@ -89,7 +90,7 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
     }
     budget = _Budget(options, started)
     # Where the search applies, its neighbourhoods use the work better than wider rings.
-    searchable = _searchable(problem)
+    searchable = portfolio_applies(problem)
     most_rings = 1 if searchable else _MAX_RINGS
     rings = 0
     while seeds.any() and rings < most_rings and not _proven(problem, chosen, bound):
@@ -99,29 +100,21 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
         if rings and not budget.enough_for(area.edges.size):
             break
         rings += 1
-        repaired, area_bound = _repair(problem, chosen, area, budget)
-        # Stopped early, CP-SAT may return less than the area held before: keep the better.
-        if repaired is not None and (
-            objective_value(problem, repaired) >= objective_value(problem, chosen)
-        ):
-            chosen = repaired
-        if area_bound is not None and area.edges.size == problem.n_edges:
-            # The area was the whole problem, solved to optimality: CP-SAT's bound holds
-            # for it, whatever the relaxation's says.
-            bound = min(bound, area_bound)
+        chosen, bound, solved = _solve_area(problem, chosen, bound, area, budget)
         if rings == 1:
             # Cheap moves anywhere, before wider rings spend the work left on CP-SAT.
             chosen = _polished(problem, chosen, timings)
         report(f"decompose: ring {rings}", objective_value(problem, chosen), bound)
-        if repaired is None:
+        if not solved:
             break
     stats["rings"] = rings
     if searchable and not _proven(problem, chosen, bound):
-        whole = np.zeros(problem.n_demands, dtype=np.bool_)
-        whole[problem.edge_demand] = True
         if budget.fits(problem.n_edges, per_work=_WHOLE_EDGES_PER_WORK):
             # Small enough to solve whole: CP-SAT can prove what no neighbourhood can.
-            chosen, bound = _solved_whole(problem, chosen, bound, whole, budget)
+            every = np.zeros(problem.n_demands, dtype=np.bool_)
+            every[problem.edge_demand] = True
+            whole = _Neighbourhood(problem, chosen, every, 1)
+            chosen, bound, _ = _solve_area(problem, chosen, bound, whole, budget)
             stats["rings"] = rings + 1
         else:
             chosen = _searched(problem, chosen, budget, stats, timings)
@@ -211,22 +204,23 @@ def _shifted(progress: ProgressCallback, started: float, outside: float) -> Prog
     return forward
 
 
-def _solved_whole(
-    problem: Problem, chosen: IntArray, bound: float, every: BoolArray, budget: _Budget
-) -> tuple[IntArray, float]:
-    """The plan and bound after CP-SAT on the whole problem, started from `chosen`."""
-    area = _Neighbourhood(problem, chosen, every, 1)
+def _solve_area(
+    problem: Problem, chosen: IntArray, bound: float, area: _Neighbourhood, budget: _Budget
+) -> tuple[IntArray, float, bool]:
+    """The plan and bound after CP-SAT re-solves `area`, and whether it found a solution.
+
+    Stopped early, CP-SAT may return less than the area held before: the better is kept.
+    An area that is the whole problem, solved to optimality, bounds the problem by
+    CP-SAT's own bound, whatever the relaxation's says.
+    """
     repaired, area_bound = _repair(problem, chosen, area, budget)
-    if repaired is None or objective_value(problem, repaired) < objective_value(problem, chosen):
-        return chosen, bound
+    if repaired is not None and (
+        objective_value(problem, repaired) >= objective_value(problem, chosen)
+    ):
+        chosen = repaired
     if area_bound is not None and area.edges.size == problem.n_edges:
-        return repaired, min(bound, area_bound)
-    return repaired, bound
-
-
-def _searchable(problem: Problem) -> bool:
-    """The generalized assignment shape, which `lns` searches."""
-    return not problem.has_groups and bool((problem.slots <= 1).all())
+        bound = min(bound, area_bound)
+    return chosen, bound, repaired is not None
 
 
 def _searched(
