@@ -17,6 +17,18 @@ Given any prices γ ≥ 0, weak duality bounds every plan over a set of edges E 
 so the bound over *every* edge is computed directly, not assumed. An edge outside the
 subset with r_e above its demand's β_d (its *reduced cost* r_e − β_d > 0) could raise
 the subset's relaxation; when none can, the subset's bound holds for all edges.
+
+With the same β, relaxing only the demands' rows (a Lagrangian relaxation) leaves one
+0-1 knapsack per supplier, and
+
+    Σ_d slots_d β_d + Σ_s K_s,   K_s = the best knapsack of the edges at s, each worth
+    (value_e − β_d)⁺ and weighing load_e, within capacity_s,
+
+bounds every plan too (`knapsack_bound`). Its fractional knapsacks give back the bound
+above, so it is never weaker; it is stronger where whole needs cannot fill an expert's
+days: on the province lead stage's first period it cut the gap of the plan to the bound
+from 0.396 % to 0.331 % (the best multipliers found by 60 subgradient steps, 30 s, gave
+0.299 %: not worth their time).
 """
 
 from __future__ import annotations
@@ -37,6 +49,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 SCALE = 1e4  # per-unit values are rounded to 1e-4: the prices are exact for those values
+# Knapsacks are solved exactly by dynamic programming over capacity while the table (one
+# row per supplier, one column per unit of capacity) stays this small; else each one is
+# bounded by its fractional knapsack (still a valid bound, as strong as the LP's).
+MAX_KNAPSACK_CELLS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -210,3 +226,87 @@ def _shortest_paths(
         np.minimum.at(distance, head[arcs], candidate)
         frontier = np.flatnonzero(distance < before)
     raise SolverError("pricing potentials did not settle: the flow was not optimal.")
+
+
+def knapsack_bound(problem: Problem, prices: Prices, member: BoolArray) -> float:
+    """The Lagrangian bound over the `member` edges with the demands' rows priced at β
+    (see the module): never above `bound` with the same prices. Edges heavier than their
+    supplier's capacity are in no plan, so they neither raise β nor enter a knapsack."""
+    member = member & (problem.load <= problem.capacity[problem.edge_supplier])
+    surplus = prices.surplus(problem)
+    beta = demand_prices(problem, surplus, member)
+    worth = prices.edge_value - beta[problem.edge_demand]
+    items = np.flatnonzero(member & (worth > 0))
+    best = knapsack_values(
+        problem.edge_supplier[items], problem.load[items], worth[items], problem.capacity
+    )
+    return float(problem.slots @ beta + best.sum())
+
+
+def knapsack_values(
+    supplier: IntArray, load: IntArray, worth: FloatArray, capacity: IntArray
+) -> FloatArray:
+    """Per supplier, the best 0-1 knapsack of its items (`worth` > 0) within its capacity:
+    exact by dynamic programming when the table is small enough, else an upper bound."""
+    total_load = np.bincount(supplier, weights=load, minlength=len(capacity))
+    best = np.bincount(supplier, weights=worth, minlength=len(capacity)).astype(np.float64)
+    tight = np.flatnonzero(total_load > capacity)  # the others take every item
+    if len(tight) == 0:
+        return best
+    width = int(capacity[tight].max()) + 1
+    if len(tight) * width > MAX_KNAPSACK_CELLS:
+        best[tight] = _fractional_knapsacks(supplier, load, worth, capacity)[tight]
+    else:
+        best[tight] = _exact_knapsacks(supplier, load, worth, capacity, tight, width)
+    return best
+
+
+def _exact_knapsacks(
+    supplier: IntArray,
+    load: IntArray,
+    worth: FloatArray,
+    capacity: IntArray,
+    tight: IntArray,
+    width: int,
+) -> FloatArray:
+    """The knapsacks of the `tight` suppliers by dynamic programming, all at once.
+
+    Of the items of one load w at one supplier only the best capacity // w can be in a
+    knapsack, so the others are dropped; the rest go in by (load, rank among that
+    supplier's items of that load), each step one item per supplier at most, which keeps
+    every item used once (0-1, not unbounded)."""
+    row = np.full(len(capacity), -1, dtype=np.int64)
+    row[tight] = np.arange(len(tight))
+    keep = np.flatnonzero(row[supplier] >= 0)
+    order = keep[lexsort((-worth[keep], load[keep], supplier[keep]))]
+    new_group = np.r_[True, (np.diff(supplier[order]) != 0) | (np.diff(load[order]) != 0)]
+    rank = np.arange(len(order)) - np.flatnonzero(new_group)[np.cumsum(new_group) - 1]
+    useful = rank < capacity[supplier[order]] // load[order]
+    order, rank = order[useful], rank[useful]
+    table = np.zeros((len(tight), width))
+    if len(order) == 0:  # no item fits anywhere
+        return table[:, 0]
+    steps = lexsort((rank, load[order]))
+    order, rank = order[steps], rank[steps]
+    changes = (np.diff(load[order]) != 0) | (np.diff(rank) != 0)
+    cut = np.r_[0, np.flatnonzero(changes) + 1, len(order)]
+    for a, b in zip(cut[:-1].tolist(), cut[1:].tolist(), strict=True):
+        step = order[a:b]
+        w = int(load[step[0]])
+        rows = row[supplier[step]]
+        table[rows, w:] = np.maximum(table[rows, w:], table[rows, : width - w] + worth[step, None])
+    values: FloatArray = table[np.arange(len(tight)), capacity[tight]]
+    return values
+
+
+def _fractional_knapsacks(
+    supplier: IntArray, load: IntArray, worth: FloatArray, capacity: IntArray
+) -> FloatArray:
+    """Per supplier, its items by worth per unit of load, as much as the capacity takes."""
+    order = lexsort((-worth / load, supplier))
+    s, w, v = supplier[order], load[order].astype(np.float64), worth[order]
+    start = np.searchsorted(s, np.arange(len(capacity)))
+    filled = np.cumsum(w)
+    before = filled - w - np.r_[0.0, filled][start[s]]  # load of the better items
+    share = np.clip((capacity[s] - before) / w, 0.0, 1.0)
+    return np.bincount(s, weights=v * share, minlength=len(capacity)).astype(np.float64)

@@ -14,8 +14,11 @@ the full set
 
 so the best plan on the full set is worth at most max(the engine's bound on the set,
 the set's bound + the largest outside reduced cost) — and never more than the prices'
-weak-duality bound over every edge. The smaller is reported: a gap to it holds for every
-eligible pair, not only the shortlist. Edges that could beat a quick greedy plan
+weak-duality bound over every edge, nor than their knapsack bound over every edge (one
+knapsack of needs per expert within his days, `matching.engine.pricing.knapsack_bound`:
+whole needs seldom fill an expert's days exactly, so it is the lowest of the three on the
+province's expert stages). The smallest is reported: a gap to it holds for every eligible
+pair, not only the shortlist. Edges that could beat a quick greedy plan
 (reduced cost above −(bound − plan)) join before the one exact solve, while there are few
 of them, so a plan proven optimal on the set is optimal on every eligible pair.
 """
@@ -29,7 +32,13 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from matching.engine.pricing import Prices, bound, demand_prices, supplier_prices
+from matching.engine.pricing import (
+    Prices,
+    bound,
+    demand_prices,
+    knapsack_bound,
+    supplier_prices,
+)
 from matching.engine.problem import Problem
 from matching.engine.result import Result, Status
 from matching.engine.solvers import solve
@@ -190,14 +199,18 @@ def _with_full_bound(
     result: Result,
     rounds: int,
 ) -> tuple[Result, PricingReport]:
-    """The bound over every eligible edge: the better of two valid ones.
+    """The bound over every eligible edge: the best of three valid ones.
 
-    The prices' weak-duality bound over all edges always holds; when no outside edge has
-    a positive reduced cost, a plan using outside edges is also worth at most the set's
-    bound plus the best outside reduced cost, and one using none at most the engine's bound.
+    The prices' weak-duality and knapsack bounds over all edges always hold; when no
+    outside edge has a positive reduced cost, a plan using outside edges is also worth at
+    most the set's bound plus the best outside reduced cost, and one using none at most
+    the engine's bound.
     """
     relaxation = bound(problem, prices, member)
-    everywhere = bound(problem, prices, np.ones(problem.n_edges, dtype=bool))
+    every_edge = np.ones(problem.n_edges, dtype=bool)
+    everywhere = min(
+        bound(problem, prices, every_edge), knapsack_bound(problem, prices, every_edge)
+    )
     best_outside = float(_outside_gain(problem, member, prices).max(initial=-np.inf))
     proven = best_outside <= TOLERANCE
     full = everywhere

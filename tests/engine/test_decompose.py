@@ -374,3 +374,14 @@ def _no_search(calls: list[int]) -> Any:
         return Outcome(chosen=chosen, work=0.0, steps=0, improvements=0)
 
     return keep
+
+
+def test_decompose_bounds_a_searched_plan_by_whole_capacities() -> None:
+    """After the search, the knapsack bound at the search's prices replaces the flow
+    relaxation's where it is lower: still above the plan, never above the relaxation, and
+    lower on this problem, whose 1–3 day demands cannot fill every supplier's 2–6 days."""
+    problem = lead_stage_like(3, n_suppliers=300, n_demands=400, per_demand=8)
+    relaxation = solve_relaxation(problem).bound
+    searched = solve(problem, solver="decompose", work_limit=0.05)
+    assert searched.stats["search_steps"] > 0
+    assert searched.objective - 1e-9 <= searched.bound < relaxation - 1e-6

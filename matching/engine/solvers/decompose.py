@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.control import cancel_requested, report
+from matching.engine.pricing import Prices, knapsack_bound
 from matching.engine.problem import Problem
 from matching.engine.result import (
     OPTIMALITY_TOLERANCE,
@@ -55,6 +56,7 @@ from matching.engine.solvers.relaxation import solve_relaxation
 from matching.engine.solvers.scaling import choose_scaling
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 _MAX_RINGS = 3
@@ -117,7 +119,8 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
             chosen, bound, _ = _solve_area(problem, chosen, bound, whole, budget)
             stats["rings"] = rings + 1
         else:
-            chosen = _searched(problem, chosen, budget, stats, timings)
+            chosen, prices = _searched(problem, chosen, budget, stats, timings)
+            bound = _knapsack_tightened(problem, bound, prices)
     stats["work"] = round(budget.spent, 6)
     return _result(problem, chosen, bound, started, stats, timings, budget.stopped_by)
 
@@ -229,11 +232,12 @@ def _searched(
     budget: _Budget,
     stats: dict[str, object],
     timings: dict[str, float],
-) -> IntArray:
-    """The plan after the large-neighbourhood search with the work left."""
+) -> tuple[IntArray, FloatArray | None]:
+    """The plan after the large-neighbourhood search with the work left, and the
+    capacity prices that guided it."""
     left = budget.work_left()
     if left == 0.0 or budget.time_left() == 0.0:
-        return chosen
+        return chosen, None
     started = time.perf_counter()
     report("decompose: search")
     values = problem.edge_value + problem.first_slot_value[problem.edge_demand]
@@ -254,7 +258,18 @@ def _searched(
     stats["search_steps"] = outcome.steps
     stats["search_improvements"] = outcome.improvements
     timings["search"] = time.perf_counter() - started
-    return outcome.chosen
+    return outcome.chosen, outcome.prices
+
+
+def _knapsack_tightened(problem: Problem, bound: float, prices: FloatArray | None) -> float:
+    """The bound, or the knapsack bound at the search's prices when that is lower (it
+    keeps each supplier's capacity whole where the relaxation splits demands; about
+    0.05 s for a province lead period of 145,000 edges)."""
+    if prices is None:
+        return bound
+    values = problem.edge_value + problem.first_slot_value[problem.edge_demand]
+    every_edge = np.ones(problem.n_edges, dtype=np.bool_)
+    return min(bound, knapsack_bound(problem, Prices(prices, values), every_edge))
 
 
 def _polished(problem: Problem, chosen: IntArray, timings: dict[str, float]) -> IntArray:

@@ -47,6 +47,7 @@ class Guide:
     core: BoolArray  # per edge of the problem: among its demand's best by reduced gain
     reduced_gain: FloatArray  # per edge (-inf for edges that are not candidates)
     best_reduced: FloatArray  # per demand (-inf without a candidate edge)
+    prices: FloatArray  # per supplier, the LP's price of a unit of capacity (0 when unsolved)
 
     def regret(self, at_demand: IntArray) -> FloatArray:
         """Per demand, its best reduced gain less that of its present edge (or of staying
@@ -75,7 +76,7 @@ def lp_guide(problem: Problem, candidates: IntArray, gain: FloatArray) -> Guide:
     rank[order] = np.arange(len(candidates)) - np.searchsorted(ranked_demands, ranked_demands)
     core = np.zeros(len(problem.edge_demand), dtype=np.bool_)
     core[candidates] = rank < CORE_SIZE
-    return Guide(core=core, reduced_gain=reduced, best_reduced=best)
+    return Guide(core=core, reduced_gain=reduced, best_reduced=best, prices=prices)
 
 
 def _capacity_prices(problem: Problem, candidates: IntArray, gain: FloatArray) -> FloatArray:

@@ -77,6 +77,9 @@ class Outcome:
     work: float
     steps: int
     improvements: int
+    # The capacity prices that guided the search (None when none were computed): with
+    # them `matching.engine.pricing.knapsack_bound` bounds the problem at little cost.
+    prices: npt.NDArray[np.float64] | None = None
 
 
 class _Plan:
@@ -153,7 +156,7 @@ def improve(
             improvements += 1
             plan.at_demand[demands] = -1
             plan.at_demand[problem.edge_demand[better]] = better
-    return Outcome(plan.chosen(), work, steps, improvements)
+    return Outcome(plan.chosen(), work, steps, improvements, plan.guide.prices)
 
 
 class _Size:
