@@ -88,6 +88,7 @@ def bench_experts(data: Path, time_limit: float, work_limit: float | None) -> di
         "total_s": round(done - started, 1),
         "coverage": extra.coverage,
         "coverage_deep_poverty_village": extra.coverage_deep_poverty_village,
+        "deep_poverty_first": dict(extra.deep_poverty_first),
         "stages": [asdict(solve) for solve in result.solves],
         "phase_s": dict(s.timings_s),
     }

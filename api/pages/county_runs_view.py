@@ -165,6 +165,11 @@ def run_figures(run: RunOut) -> list[Figure]:
             out.append(Figure("已覆盖需求", f"{s.get('demands_served', 0)} / {s['demands']}"))
         if "coverage_deep_poverty_village" in extra:
             out.append(Figure("深度贫困村覆盖率", _share(extra["coverage_deep_poverty_village"])))
+        deep = extra.get("deep_poverty_first") or {}
+        if "coverable_at_most" in deep:
+            proven = "已证明无法更多" if deep.get("proven_most") else "或可更多"
+            counts = f"{deep['covered']} / {deep['coverable_at_most']}（{proven}）"
+            out.append(Figure("深度贫困村需求：已覆盖 / 最多可覆盖", counts))
         if "places" in s:
             out.append(Figure("专家席位", f"{s.get('places_filled', 0)} / {s['places']}"))
         if "suppliers" in s:

@@ -254,11 +254,21 @@ def readable(result: MatchResult[Any, Any]) -> str:
 
 
 def _expert_lines(x: Any) -> list[tuple[str, str]]:
-    return [
+    lines = [
         ("深度贫困村需求 deep-poverty village needs", _pct(x.coverage_deep_poverty_village)),
         ("优先需求 priority needs (any flag)", _pct(x.coverage_any_priority)),
         ("沿用上期 pairs kept from previous", str(x.pairs_kept_from_previous)),
     ]
+    deep = x.deep_poverty_first
+    if deep:
+        proven = "已证明最多 proven most" if deep["proven_most"] else "未证明 not proven"
+        lines.append(
+            (
+                "深度贫困村覆盖上限 deep-poverty needs covered / coverable at most",
+                f"{deep['covered']} / {deep['coverable_at_most']} ({proven})",
+            )
+        )
+    return lines
 
 
 def _labour_lines(x: Any) -> list[tuple[str, str]]:

@@ -310,3 +310,17 @@ def _fractional_knapsacks(
     before = filled - w - np.r_[0.0, filled][start[s]]  # load of the better items
     share = np.clip((capacity[s] - before) / w, 0.0, 1.0)
     return np.bincount(s, weights=v * share, minlength=len(capacity)).astype(np.float64)
+
+
+def placement_bound(problem: Problem, demands: BoolArray) -> float:
+    """At most how many places of these demands any plan fills: the knapsack bound of the
+    problem that counts one per edge at them and nothing else, at the prices of its
+    relaxation (needs uniform loads per demand, no groups, like `supplier_prices`)."""
+    member = demands[problem.edge_demand] & (
+        problem.load <= problem.capacity[problem.edge_supplier]
+    )
+    if not member.any():
+        return 0.0
+    one_each = member.astype(np.float64)
+    prices = supplier_prices(problem, member, value=one_each)
+    return min(float(problem.slots[demands].sum()), knapsack_bound(problem, prices, member))

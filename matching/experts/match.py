@@ -15,6 +15,7 @@ from matching.engine.result import Result
 from matching.errors import InvalidInputError
 from matching.experts.candidates import ExpertCandidates, generate
 from matching.experts.config import ExpertConfig
+from matching.experts.deep_poverty import DeepPovertyCheck, check_deep_poverty
 from matching.experts.fill import fill_open_places
 from matching.experts.pool import EdgePool, Weights, build_pool
 from matching.experts.pricing import PricingReport, solve_priced
@@ -58,6 +59,7 @@ class ExpertRun:
     seat_skills: tuple[tuple[str, ...], ...]  # per chosen edge
     timings: dict[str, float] = field(default_factory=dict)
     rated: RatedPairs | None = None  # the rating model behind the weights, when one was used
+    deep_poverty: DeepPovertyCheck | None = None  # the lead plan against the most coverable
 
 
 ExpertMatch = MatchOutput[ExpertRun]
@@ -100,7 +102,10 @@ def run_stages(
     lead = lead_stage(tables, config, pool, suppliers, lead_locks, previous, lead_capacity)
     lead_result, lead_pricing = _solve(lead, pool, tables, config)
     # A plan within the solver's gap may leave a need uncovered that a free expert fits.
-    lead_edges = lead.pool_edge[fill_open_places(lead.problem, lead_result.chosen)]
+    lead_chosen = fill_open_places(lead.problem, lead_result.chosen)
+    lead_edges = lead.pool_edge[lead_chosen]
+    deep = tables.priority_flags["deep_poverty_village"].to_numpy() == 1
+    deep_poverty = check_deep_poverty(lead.problem, lead_chosen, deep)
     seats = _open_seats(tables, pool, lead_edges, team_locks)
     remaining = _remaining_capacity(
         tables, pool, suppliers, np.concatenate([lead_edges, team_locks])
@@ -129,7 +134,7 @@ def run_stages(
     return ExpertRun(
         tables, config, decisions, context, candidates, pool, suppliers,
         (lead, team), (lead_result, team_result), (lead_pricing, team_pricing),
-        chosen, roles, seat_skills, timings, rated,
+        chosen, roles, seat_skills, timings, rated, deep_poverty,
     )  # fmt: skip
 
 

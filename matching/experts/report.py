@@ -224,6 +224,7 @@ def summary(run: ExpertRun, assignments: pd.DataFrame) -> dict[str, Any]:
         "pairs_kept_from_previous": int(assignments["previous"].sum()),
         "rating_model": None if run.rated is None else run.rated.fit.as_dict(),
         "stages": stages,
+        "deep_poverty_first": None if run.deep_poverty is None else run.deep_poverty.as_dict(),
         "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
     }
 

@@ -108,6 +108,7 @@ def _summary(raw: dict[str, Any], unassigned: int, run: ExpertRun) -> Summary:
                 stage: report.as_dict()
                 for stage, report in zip(STAGE_NAMES, run.pricing, strict=True)
             },
+            deep_poverty_first=raw.get("deep_poverty_first") or {},
         ),
         timings_s=dict(raw.get("timings_s", {})),
     )

@@ -134,6 +134,9 @@ class ExpertFigures:
     # Per stage, over every eligible pair: eligible and priced pairs, rounds, the
     # full-set bound and whether it is proven (see matching.experts.pricing).
     pricing: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Needs in deep-poverty villages: eligible, covered, and at most how many any plan of
+    # the lead stage covers (see matching.experts.deep_poverty); empty when not checked.
+    deep_poverty_first: Mapping[str, Any] = field(default_factory=dict)
     market: Literal["experts"] = "experts"
 
 

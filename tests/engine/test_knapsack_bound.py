@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from matching.engine import pricing
-from matching.engine.pricing import Prices, bound, knapsack_bound, knapsack_values, supplier_prices
+from matching.engine.pricing import (
+    Prices,
+    bound,
+    knapsack_bound,
+    knapsack_values,
+    placement_bound,
+    supplier_prices,
+)
 from matching.engine.problem import Problem
 from matching.engine.solvers import solve
 
@@ -104,3 +111,43 @@ def test_the_knapsack_bound_is_tighter_when_whole_needs_cannot_fill_the_days() -
     prices = supplier_prices(problem, every)
     assert bound(problem, prices, every) == pytest.approx(50 / 3, abs=1e-3)
     assert knapsack_bound(problem, prices, every) == pytest.approx(10.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_placement_bound_is_at_least_the_most_places_any_plan_fills(seed: int) -> None:
+    """Against CP-SAT counting the places filled at the chosen demands."""
+    problem = _instance(seed)
+    rng = np.random.default_rng(100 + seed)
+    wanted = rng.random(problem.n_demands) < 0.6
+    counting = Problem.from_arrays(
+        supplier_ids=problem.supplier_ids,
+        capacity=problem.capacity,
+        demand_ids=problem.demand_ids,
+        slots=problem.slots,
+        slot_values=[[0.0] for _ in range(problem.n_demands)],
+        edge_supplier=problem.edge_supplier,
+        edge_demand=problem.edge_demand,
+        weight=wanted[problem.edge_demand].astype(float),
+        load=problem.load,
+    )
+    most = solve(counting, solver="cpsat", time_limit=30, seed=0)
+    assert most.status == "optimal"
+    bound = placement_bound(problem, wanted)
+    assert most.objective - 1e-6 <= bound <= wanted.sum() + 1e-9
+
+
+def test_placement_bound_keeps_days_whole() -> None:
+    """One expert with 5 days and two 3-day needs: at most one is served (the relaxation
+    would say five thirds)."""
+    problem = Problem.from_arrays(
+        supplier_ids=["E"],
+        capacity=[5],
+        demand_ids=["N1", "N2", "N3"],
+        slots=[1, 1, 1],
+        edge_supplier=[0, 0, 0],
+        edge_demand=[0, 1, 2],
+        weight=[0.0, 0.0, 0.0],
+        load=[3, 3, 9],
+    )
+    assert placement_bound(problem, np.array([True, True, True])) == pytest.approx(1.0, abs=1e-3)
+    assert placement_bound(problem, np.array([False, False, True])) == 0.0

@@ -70,3 +70,19 @@ def test_unproven_stages_are_not_reported_optimal(demo: Dataset, reference: Refe
     statuses = {stage.name: stage.status for stage in greedy.solves}
     assert statuses == {"lead": "feasible", "team": "feasible"}
     assert greedy.status == "feasible"
+
+
+def test_deep_poverty_first_counts_match_the_plan(demo: Dataset, match: ExpertResult) -> None:
+    """The summary's deep-poverty check: its needs and covered counts recomputed from the
+    input and the assignments, and the bound between what is covered and what is eligible."""
+    figures = match.summary.extra
+    assert isinstance(figures, ExpertFigures)
+    deep = figures.deep_poverty_first
+    needs = demo.needs[demo.needs["status"] == "open"]
+    deep_villages = set(demo.villages.loc[demo.villages["deep_poverty"] == 1, "village_id"])
+    deep_needs = needs[needs["village_id"].isin(deep_villages)]
+    covered = deep_needs["need_id"].isin(set(match.assignments["need_id"].astype(str)))
+    assert deep["needs"] == len(deep_needs)
+    assert deep["covered"] == int(covered.sum())
+    assert deep["covered"] <= deep["coverable_at_most"] <= deep["eligible"] <= deep["needs"]
+    assert deep["proven_most"] == (deep["covered"] == deep["coverable_at_most"])

@@ -150,7 +150,8 @@ def test_a_finished_run_is_reviewed_locked_and_published_once(
 
     page = client.get(f"{RUNS}/{run_id}")
     assert 'id="run-state">已完成<' in page.text and "hx-trigger" not in page.text
-    for figure in ("求解状态", "目标值", "上界", "最优性差距", "已覆盖需求", "深度贫困村覆盖率"):
+    figures = ("求解状态", "目标值", "上界", "最优性差距", "已覆盖需求", "深度贫困村覆盖率")
+    for figure in (*figures, "深度贫困村需求：已覆盖 / 最多可覆盖"):
         assert f"<dt>{figure}</dt>" in page.text
     with make.writing(database_url) as session:
         rows = session.scalars(
