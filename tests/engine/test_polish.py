@@ -44,6 +44,33 @@ def test_swap_moves_a_supplier_to_a_more_valuable_demand() -> None:
     assert polish(problem, np.asarray([0])).tolist() == [1]
 
 
+def _one_expert_two_short_needs(long_weight: float) -> Problem:
+    """E1 (12 days) serves N1 (5 days) and N2 (7 days), each worth 1; N3 wants all 12."""
+    return _problem(
+        supplier_ids=["E1"],
+        capacity=[12],
+        edge_supplier=[0, 0, 0],
+        edge_demand=[0, 1, 2],
+        weight=[1.0, 1.0, long_weight],
+        load=[5, 7, 12],
+        slot_values=[[0.0], [0.0], [0.0]],
+    )
+
+
+def test_swap_leaves_several_edges_when_no_single_one_frees_enough() -> None:
+    """Neither short need frees 12 days alone; both together do, and N3 (10) is worth more
+    than the two (2)."""
+    problem = _one_expert_two_short_needs(10.0)
+    improved = polish(problem, np.asarray([0, 1]))
+    assert improved.tolist() == [2]
+    assert objective_value(problem, improved) == 10.0
+
+
+def test_swap_keeps_several_edges_worth_more_than_the_one_it_would_take() -> None:
+    problem = _one_expert_two_short_needs(1.5)
+    assert polish(problem, np.asarray([0, 1])).tolist() == [0, 1]
+
+
 def test_replace_puts_the_better_supplier_on_a_full_demand() -> None:
     """At full N2, E1 (9) replaces E2 (4), and E2 then takes N3 on a later move."""
     problem = _problem()

@@ -120,6 +120,8 @@ def solve_decompose(problem: Problem, options: SolveOptions) -> Result:
             stats["rings"] = rings + 1
         else:
             chosen, prices = _searched(problem, chosen, budget, stats, timings)
+            # The search's sub-models offer each demand a few core edges only.
+            chosen = _polished(problem, chosen, timings)
             bound = _knapsack_tightened(problem, bound, prices)
     stats["work"] = round(budget.spent, 6)
     return _result(problem, chosen, bound, started, stats, timings, budget.stopped_by)
@@ -275,7 +277,7 @@ def _knapsack_tightened(problem: Problem, bound: float, prices: FloatArray | Non
 def _polished(problem: Problem, chosen: IntArray, timings: dict[str, float]) -> IntArray:
     started = time.perf_counter()
     result = polish(problem, chosen)
-    timings["polish"] = time.perf_counter() - started
+    timings["polish"] = timings.get("polish", 0.0) + time.perf_counter() - started
     return result
 
 

@@ -6,7 +6,11 @@ serving a need of lower value, could take it. These moves find such cases:
 
 - add: a demand with a free slot takes a supplier with enough capacity left;
 - swap: a supplier leaves one of its edges for a more valuable one at a demand with a
-  free slot, when the capacity that frees is enough;
+  free slot, when the capacity that frees is enough; when no single edge frees enough,
+  it leaves several, the least valuable per unit of load first (a 17-day need of a
+  deep-poverty village in place of two short needs of no priority: on the province's
+  lead stage the search had left such needs out, and a later pass may place the needs
+  left elsewhere);
 - replace: at a full demand, a supplier with room replaces the least valuable one.
 
 Every move strictly raises the objective and keeps every constraint, so the loop ends.
@@ -123,8 +127,36 @@ class _State:
             if loss < best_loss:
                 best, best_loss = old, loss
         if best < 0:
-            return False
+            return self._swap_several(e, gain)
         self._drop(best)
+        self._take(e)
+        return True
+
+    def _swap_several(self, e: int, gain: float) -> bool:
+        """Swap in `e` for the least valuable edges per unit of load at its supplier that
+        free enough capacity together, when they are worth less than `e` brings."""
+        s = self.tail[e]
+        losses = []
+        for old in self.at_supplier.get(s, ()):
+            if self.movable[old]:
+                d_old = self.head[old]
+                loss = self.value[old] + self.slot_value(d_old, self.count[d_old] - 1)
+                losses.append((loss / self.load[old], old, loss))
+        needed = self.load[e] - self.free[s]
+        dropped, freed, lost = [], 0, 0.0
+        emptied: set[int] = set()  # one edge per demand: each loss is its last slot's value
+        for _, old, loss in sorted(losses):
+            if freed >= needed or lost >= gain - _EPSILON:
+                break
+            if self.head[old] in emptied:
+                continue
+            emptied.add(self.head[old])
+            dropped.append(old)
+            freed, lost = freed + self.load[old], lost + loss
+        if freed < needed or lost >= gain - _EPSILON:
+            return False
+        for old in dropped:
+            self._drop(old)
         self._take(e)
         return True
 
