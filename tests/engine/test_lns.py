@@ -131,3 +131,24 @@ def test_many_suppliers_get_connected_neighbourhoods(monkeypatch: pytest.MonkeyP
     assert violations(problem, found.chosen) == []
     assert objective_value(problem, found.chosen) > 0
     assert np.array_equal(found.chosen, again.chosen)
+
+
+def test_a_freed_unplaced_demand_keeps_every_edge() -> None:
+    """A placed demand is offered its core edges and its present one; one without a
+    supplier every candidate edge that fits, outside the core too."""
+    problem = lead_stage_like(2, n_suppliers=30, n_demands=40, per_demand=8)
+    first = np.flatnonzero(problem.edge_demand < 20)
+    start = first[np.unique(problem.edge_demand[first], return_index=True)[1]]  # one each
+    start = np.sort(start[problem.load[start] <= problem.capacity[problem.edge_supplier[start]]])
+    plan = lns._Plan(problem, start)
+    placed = np.unique(problem.edge_demand[start])
+    unplaced = np.setdiff1d(np.arange(problem.n_demands), placed)
+    edges, _, room = lns._freed(plan, np.arange(problem.n_demands))
+    offered = set(edges.tolist())
+    candidates = plan.candidates
+    fitting = candidates[problem.load[candidates] <= room[problem.edge_supplier[candidates]]]
+    for_unplaced = fitting[np.isin(problem.edge_demand[fitting], unplaced)]
+    assert set(for_unplaced.tolist()) <= offered
+    assert not plan.guide.core[for_unplaced].all()  # some lie outside the core
+    for_placed = edges[np.isin(problem.edge_demand[edges], placed)]
+    assert (plan.guide.core[for_placed] | np.isin(for_placed, start)).all()
