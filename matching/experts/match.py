@@ -105,7 +105,7 @@ def run_stages(
     lead_chosen = fill_open_places(lead.problem, lead_result.chosen)
     lead_edges = lead.pool_edge[lead_chosen]
     deep = tables.priority_flags["deep_poverty_village"].to_numpy() == 1
-    deep_poverty = check_deep_poverty(lead.problem, lead_chosen, deep)
+    deep_poverty = check_deep_poverty(lead.problem, lead_chosen, deep, config.seed)
     seats = _open_seats(tables, pool, lead_edges, team_locks)
     remaining = _remaining_capacity(
         tables, pool, suppliers, np.concatenate([lead_edges, team_locks])
