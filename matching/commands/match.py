@@ -262,10 +262,11 @@ def _expert_lines(x: Any) -> list[tuple[str, str]]:
     deep = x.deep_poverty_first
     if deep:
         proven = "已证明最多 proven most" if deep["proven_most"] else "未证明 not proven"
+        kind = "确切 exact" if deep.get("coverable_exact") else "上界 a bound"
         lines.append(
             (
                 "深度贫困村覆盖上限 deep-poverty needs covered / coverable at most",
-                f"{deep['covered']} / {deep['coverable_at_most']} ({proven})",
+                f"{deep['covered']} / {deep['coverable_at_most']} ({kind}; {proven})",
             )
         )
     return lines
