@@ -23,6 +23,7 @@ import numpy.typing as npt
 from matching.engine.pricing import placement_bound
 from matching.engine.problem import Problem
 from matching.engine.solvers import solve
+from matching.errors import InvalidInputError
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -38,7 +39,10 @@ class MostPlaced:
 
 
 def most_placed(problem: Problem, demands: BoolArray, *, seed: int = 0) -> MostPlaced:
-    """At most how many places of the marked `demands` any plan of `problem` fills."""
+    """At most how many places of the marked `demands` any plan of `problem` fills (a
+    problem without groups, each demand's edges of one load, like the expert lead stage)."""
+    if problem.has_groups:
+        raise InvalidInputError("most_placed does not support groups.", item="groups")
     fits = problem.load <= problem.capacity[problem.edge_supplier]
     edges = np.flatnonzero(demands[problem.edge_demand] & fits)
     if np.any(problem.slots[demands] != 1):

@@ -10,6 +10,7 @@ from matching.engine import coverage
 from matching.engine.coverage import most_placed
 from matching.engine.problem import Problem
 from matching.engine.solvers import solve
+from matching.errors import InvalidInputError
 
 from .shapes import lead_stage_like
 
@@ -69,3 +70,19 @@ def test_without_a_proof_the_answer_is_a_bound(monkeypatch: pytest.MonkeyPatch) 
     found = most_placed(problem, marked)
     assert not found.proven
     assert found.most >= _most_by_cpsat(problem, marked) - 1e-9
+
+
+def test_groups_are_refused() -> None:
+    """A group's members go together, which the easy/contested split knows nothing of."""
+    grouped = Problem.from_arrays(
+        supplier_ids=["A", "B"],
+        capacity=[1, 1],
+        demand_ids=["D"],
+        slots=[2],
+        edge_supplier=[0, 1],
+        edge_demand=[0, 0],
+        weight=[1.0, 1.0],
+        groups={"G": [0, 1]},
+    )
+    with pytest.raises(InvalidInputError, match="groups"):
+        most_placed(grouped, np.ones(1, dtype=bool))
