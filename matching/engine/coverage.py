@@ -43,8 +43,7 @@ def most_placed(problem: Problem, demands: BoolArray, *, seed: int = 0) -> MostP
     problem without groups, each demand's edges of one load, like the expert lead stage)."""
     if problem.has_groups:
         raise InvalidInputError("most_placed does not support groups.", item="groups")
-    fits = problem.load <= problem.capacity[problem.edge_supplier]
-    edges = np.flatnonzero(demands[problem.edge_demand] & fits)
+    edges = np.flatnonzero(demands[problem.edge_demand] & problem.edge_fits)
     if np.any(problem.slots[demands] != 1):
         return MostPlaced(_bounded(placement_bound(problem, demands)), proven=False)
     easy = _easy_demands(problem, edges)

@@ -232,7 +232,7 @@ def knapsack_bound(problem: Problem, prices: Prices, member: BoolArray) -> float
     """The Lagrangian bound over the `member` edges with the demands' rows priced at β
     (see the module): never above `bound` with the same prices. Edges heavier than their
     supplier's capacity are in no plan, so they neither raise β nor enter a knapsack."""
-    member = member & (problem.load <= problem.capacity[problem.edge_supplier])
+    member = member & problem.edge_fits
     surplus = prices.surplus(problem)
     beta = demand_prices(problem, surplus, member)
     worth = prices.edge_value - beta[problem.edge_demand]
@@ -316,9 +316,7 @@ def placement_bound(problem: Problem, demands: BoolArray) -> float:
     """At most how many places of these demands any plan fills: the knapsack bound of the
     problem that counts one per edge at them and nothing else, at the prices of its
     relaxation (needs uniform loads per demand, no groups, like `supplier_prices`)."""
-    member = demands[problem.edge_demand] & (
-        problem.load <= problem.capacity[problem.edge_supplier]
-    )
+    member = demands[problem.edge_demand] & problem.edge_fits
     if not member.any():
         return 0.0
     one_each = member.astype(np.float64)

@@ -151,6 +151,12 @@ class Problem:
         return frozen(self.weight + self.stability_bonus * self.previous)
 
     @cached_property
+    def edge_fits(self) -> BoolArray:
+        """Whether each edge's load fits its supplier's whole capacity (one that does not
+        can be in no plan)."""
+        return frozen(self.load <= self.capacity[self.edge_supplier])
+
+    @cached_property
     def first_slot_value(self) -> FloatArray:
         """Each demand's first slot value (0 for a demand without slot values): what it
         earns, beyond the edge's value, from its first edge."""

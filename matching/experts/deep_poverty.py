@@ -55,9 +55,8 @@ def check_deep_poverty(
 ) -> DeepPovertyCheck:
     """The check for the lead stage's `problem` (one demand per need, `deep` per need) and
     its plan `chosen` (edges of that problem)."""
-    fits = problem.load <= problem.capacity[problem.edge_supplier]
     reachable = np.zeros(problem.n_demands, dtype=np.bool_)
-    reachable[problem.edge_demand[fits]] = True
+    reachable[problem.edge_demand[problem.edge_fits]] = True
     covered = np.zeros(problem.n_demands, dtype=np.bool_)
     covered[problem.edge_demand[chosen]] = True
     most = most_placed(problem, deep, seed=seed)

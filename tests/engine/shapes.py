@@ -44,3 +44,19 @@ def lead_stage_like(seed: int, n_suppliers: int, n_demands: int, per_demand: int
         load=demand_load[demand],
         slot_values=[[float(rng.choice([1.0, 11.0]))] for _ in range(n_demands)],
     )
+
+
+def counting(problem: Problem, marked: np.ndarray) -> Problem:
+    """The same problem where a place at a `marked` demand is worth one and nothing else
+    is worth anything: its optimum is the most places of those demands any plan fills."""
+    return Problem.from_arrays(
+        supplier_ids=problem.supplier_ids,
+        capacity=problem.capacity,
+        demand_ids=problem.demand_ids,
+        slots=problem.slots,
+        slot_values=[[0.0] * int(k) for k in problem.slots.tolist()],
+        edge_supplier=problem.edge_supplier,
+        edge_demand=problem.edge_demand,
+        weight=marked[problem.edge_demand].astype(float),
+        load=problem.load,
+    )

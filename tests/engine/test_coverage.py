@@ -12,22 +12,11 @@ from matching.engine.problem import Problem
 from matching.engine.solvers import solve
 from matching.errors import InvalidInputError
 
-from .shapes import lead_stage_like
+from .shapes import counting, lead_stage_like
 
 
 def _most_by_cpsat(problem: Problem, marked: np.ndarray) -> float:
-    counting = Problem.from_arrays(
-        supplier_ids=problem.supplier_ids,
-        capacity=problem.capacity,
-        demand_ids=problem.demand_ids,
-        slots=problem.slots,
-        slot_values=[[0.0] * int(k) for k in problem.slots.tolist()],
-        edge_supplier=problem.edge_supplier,
-        edge_demand=problem.edge_demand,
-        weight=marked[problem.edge_demand].astype(float),
-        load=problem.load,
-    )
-    result = solve(counting, solver="cpsat", time_limit=30, seed=0)
+    result = solve(counting(problem, marked), solver="cpsat", time_limit=30, seed=0)
     assert result.status == "optimal"
     return result.objective
 

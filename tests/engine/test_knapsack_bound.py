@@ -21,6 +21,8 @@ from matching.engine.pricing import (
 from matching.engine.problem import Problem
 from matching.engine.solvers import solve
 
+from .shapes import counting
+
 
 def _best_by_enumeration(load: np.ndarray, worth: np.ndarray, capacity: int) -> float:
     best = 0.0
@@ -119,18 +121,7 @@ def test_placement_bound_is_at_least_the_most_places_any_plan_fills(seed: int) -
     problem = _instance(seed)
     rng = np.random.default_rng(100 + seed)
     wanted = rng.random(problem.n_demands) < 0.6
-    counting = Problem.from_arrays(
-        supplier_ids=problem.supplier_ids,
-        capacity=problem.capacity,
-        demand_ids=problem.demand_ids,
-        slots=problem.slots,
-        slot_values=[[0.0] for _ in range(problem.n_demands)],
-        edge_supplier=problem.edge_supplier,
-        edge_demand=problem.edge_demand,
-        weight=wanted[problem.edge_demand].astype(float),
-        load=problem.load,
-    )
-    most = solve(counting, solver="cpsat", time_limit=30, seed=0)
+    most = solve(counting(problem, wanted), solver="cpsat", time_limit=30, seed=0)
     assert most.status == "optimal"
     bound = placement_bound(problem, wanted)
     assert most.objective - 1e-6 <= bound <= wanted.sum() + 1e-9

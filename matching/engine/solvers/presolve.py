@@ -137,9 +137,8 @@ def useful_free_edges(problem: Problem) -> npt.NDArray[np.bool_]:
     be chosen; fixed edges are always kept.
     """
     gain = problem.edge_value + problem.first_slot_value[problem.edge_demand]
-    fits = problem.load <= problem.capacity[problem.edge_supplier]
     free = problem.group_of_supplier[problem.edge_supplier] < 0
-    useful: npt.NDArray[np.bool_] = free & ((gain > 0) & fits | problem.fixed)
+    useful: npt.NDArray[np.bool_] = free & ((gain > 0) & problem.edge_fits | problem.fixed)
     return useful
 
 
@@ -156,8 +155,7 @@ class GroupPlacements:
             minlength=len(problem.group_ids),
         )
         group_of_edge = problem.group_of_supplier[problem.edge_supplier]
-        fits = problem.load <= problem.capacity[problem.edge_supplier]
-        candidates = np.flatnonzero((group_of_edge >= 0) & fits)
+        candidates = np.flatnonzero((group_of_edge >= 0) & problem.edge_fits)
         key = group_of_edge[candidates] * problem.n_demands + problem.edge_demand[candidates]
         order = np.argsort(key, kind="stable")
         candidates, key = candidates[order], key[order]
