@@ -106,7 +106,11 @@ def run_highs(instance: GapInstance, time_limit: float) -> Outcome:
 def _cell(outcome: Outcome) -> str:
     if outcome.cost is None:
         return f"none ({outcome.seconds:.0f} s)"
-    proof = f"proven at {outcome.seconds:.1f} s" if outcome.proven else "not proven"
+    proof = (
+        f"proven at {outcome.seconds:.1f} s"
+        if outcome.proven
+        else f"not proven, ended at {outcome.seconds:.1f} s"
+    )
     bound = "" if outcome.proven or outcome.bound is None else f", bound {outcome.bound:.0f}"
     note = f" ({outcome.note})" if outcome.note else ""
     return f"{outcome.cost:.0f}, {proof}{bound}{note}"

@@ -8,6 +8,7 @@ One instance per file (the first of five: 5-10 agents, 15-60 jobs) keeps the tes
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,8 +16,10 @@ import pytest
 from matching.engine.orlib import GapInstance
 from matching.engine.orlib import load as load_from
 from matching.engine.problem import Problem
-from matching.engine.result import violations
-from matching.engine.solvers import choose_solver, solve
+from matching.engine.result import objective_value, violations
+from matching.engine.solvers import choose_solver, portfolio, solve
+from matching.engine.solvers.base import SolveOptions
+from matching.engine.solvers.lns import Outcome as SearchOutcome
 from matching.errors import InvalidInputError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "benchmarks" / "gap"
@@ -99,3 +102,47 @@ def test_an_infeasible_exactly_one_model_bounds_nothing() -> None:
     assert exact.status == "optimal"
     assert quick.bound >= exact.objective
     assert quick.objective <= exact.objective
+
+
+def _highs_outcome(chosen: np.ndarray | None) -> Any:
+    return portfolio._HighsOutcome(
+        chosen=chosen,
+        bound=np.inf,
+        proven=False,
+        checks=10,
+        status="Interrupted by user",
+        seconds=0.1,
+        stopped_by="work_limit",
+        filled=True,
+    )
+
+
+def test_the_last_share_of_the_search_starts_from_the_better_plan() -> None:
+    """When HiGHS ends with a better plan than the search's, the search's last share goes
+    on from HiGHS's plan (and never falls below it); otherwise from its own."""
+    problem = load("d05100").problem()
+    options = SolveOptions(work_limit=1.0, seed=0)
+    weak = solve(problem, solver="greedy")
+    strong = solve(problem, solver="cpsat", work_limit=1.0)
+    assert strong.objective > weak.objective
+    searched = SearchOutcome(weak.chosen, work=0.5, steps=3, improvements=1)
+
+    def finish(highs: Any) -> SearchOutcome:
+        return portfolio._finish(problem, options, searched, highs, 0.05, 1.0, lambda: False)
+
+    from_highs = finish(_highs_outcome(strong.chosen))
+    assert from_highs.finished_from == "highs"
+    assert objective_value(problem, from_highs.chosen) >= strong.objective
+    assert violations(problem, from_highs.chosen) == []
+    assert from_highs.work > searched.work and from_highs.steps > searched.steps
+
+    assert finish(_highs_outcome(None)).finished_from == "search"
+    assert finish(_highs_outcome(weak.chosen[:-1])).finished_from == "search"
+
+
+def test_the_portfolio_reports_where_its_last_share_started() -> None:
+    """A type-D instance that HiGHS does not prove within the limit: the stats say where
+    the last share of the search started."""
+    result = solve(load("d05100").problem(), solver="portfolio", work_limit=1.0)
+    assert result.status == "feasible"
+    assert result.stats["search_finished_from"] in ("search", "highs")

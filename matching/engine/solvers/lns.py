@@ -83,6 +83,9 @@ class Outcome:
     # The capacity prices that guided the search (None when none were computed): with
     # them `matching.engine.pricing.knapsack_bound` bounds the problem at little cost.
     prices: npt.NDArray[np.float64] | None = None
+    # Where the portfolio's last share of the search started: "search" (its own plan) or
+    # "highs" (the better plan HiGHS ended with); None outside that last share.
+    finished_from: str | None = None
 
 
 class _Plan:

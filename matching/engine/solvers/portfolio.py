@@ -10,7 +10,9 @@ its second core idles. Here:
    often proves optimality.
 2. Meanwhile CP-SAT, warm-started by greedy, runs a short while on the whole model: when
    it proves optimality, that is the answer; else its plan is the start of
-3. a large-neighbourhood search (`matching.engine.solvers.lns`) with the whole work limit.
+3. a large-neighbourhood search (`matching.engine.solvers.lns`) with nine tenths of the
+   work limit; once HiGHS has ended (on its count) without proving optimality, the last
+   tenth goes on from the better of the two plans.
 4. The answer is the better plan (the search's on a tie), the bound the better of the
    proven ones. When HiGHS proves optimality first, the search stops and HiGHS's plan is
    the answer.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +59,16 @@ IntArray = npt.NDArray[np.int64]
 # The share of the work limit for the CP-SAT start, and its cap in units.
 START_SHARE, START_CAP = 0.05, 0.5
 # HiGHS's interrupt checks per unit of work. How long a check takes varies widely with
-# the instance (on the GAP benchmark, from about 2 ms on 10 x 200 of type C to about
-# 50 ms on 20 x 100 of type D, on the development machine): this count lets HiGHS prove
-# type C's instances within about 25 units, where a wall-clock limit of a minute often
-# ends it first on type D. The count, not the seconds, decides.
-HIGHS_CHECKS_PER_UNIT = 250
+# the instance (on the GAP benchmark, alone on the development machine, from 1.3 ms on
+# c05200 and 1.5 ms on d05100 to 10 ms on d20100 and 16 ms on c20100, whose root takes
+# most of its time), and a unit of the search takes about 1.3-1.6 s there. At 400 checks
+# a unit of HiGHS takes about as long as one of the search at the median check (4 ms):
+# with 250, HiGHS ended long before the search on d05100, d05200 and d10100 and one core
+# idled for the rest. The count, not the seconds, decides.
+HIGHS_CHECKS_PER_UNIT = 400
+# The share of the work limit kept for after HiGHS has ended: the search goes on from the
+# better of the two plans (HiGHS's plans were the better start on d05200 and d10100).
+FINISH_SHARE = 0.1
 # HiGHS's arithmetic is floating point: objectives are scaled to integers below this.
 _HIGHS_RANGE = 2.0**50
 
@@ -93,29 +101,66 @@ def _search(
     timings = {"start": time.perf_counter() - started}
     search_started = time.perf_counter()
     report("portfolio: search", start.objective, start.bound)
-    searched = improve(
-        problem,
-        start.chosen,
-        work_limit=math.inf if work_limit is None else work_limit,
-        seed=options.seed,
-        scale=scale,
-        stop=lambda: (
+
+    def stop() -> bool:
+        return (
             highs.proven()
             or (work_limit is None and highs.done())
             or _out_of_time(options, started)
             or cancel_requested()
-        ),
+        )
+
+    finish_work = 0.0 if work_limit is None else FINISH_SHARE * work_limit
+    searched = improve(
+        problem,
+        start.chosen,
+        work_limit=math.inf if work_limit is None else work_limit - finish_work,
+        seed=options.seed,
+        scale=scale,
+        stop=stop,
     )
     checkpoint()
-    search_stop: StopReason | None = None
-    if _out_of_time(options, started):
-        search_stop = "time_limit"
-    elif not highs.proven():
-        search_stop = "work_limit"
     timings["search"] = time.perf_counter() - search_started
     outcome = highs.finish()
     timings["highs"] = outcome.seconds
+    if finish_work > 0 and not outcome.proven and not _out_of_time(options, started):
+        searched = _finish(problem, options, searched, outcome, finish_work, scale, stop)
+        timings["finish"] = time.perf_counter() - search_started - timings["search"]
+    search_stop: StopReason | None = None
+    if _out_of_time(options, started):
+        search_stop = "time_limit"
+    elif not outcome.proven:
+        search_stop = "work_limit"
     return _combine(problem, start, searched.chosen, outcome, timings, search_stop, searched)
+
+
+def _finish(
+    problem: Problem,
+    options: SolveOptions,
+    searched: SearchOutcome,
+    highs: _HighsOutcome,
+    work: float,
+    scale: float,
+    stop: Callable[[], bool],
+) -> SearchOutcome:
+    """The search's last share of work, from HiGHS's plan when it is the better one.
+
+    It runs once HiGHS has ended (on its count), so what it starts from does not depend
+    on which process was faster: the answer stays reproducible."""
+    plan, source = searched.chosen, "search"
+    theirs = _feasible_plan(problem, highs)
+    if theirs is not None and objective_value(problem, theirs) > objective_value(problem, plan):
+        plan, source = theirs, "highs"
+    report(f"portfolio: finish from the {source}'s plan")
+    more = improve(problem, plan, work_limit=work, seed=options.seed + 1, scale=scale, stop=stop)
+    return SearchOutcome(
+        chosen=more.chosen,
+        work=searched.work + more.work,
+        steps=searched.steps + more.steps,
+        improvements=searched.improvements + more.improvements,
+        prices=more.prices,
+        finished_from=source,
+    )
 
 
 def _placing_all_comes_first(
@@ -284,6 +329,14 @@ class _Highs:
         )
 
 
+def _feasible_plan(problem: Problem, highs: _HighsOutcome) -> IntArray | None:
+    """HiGHS's plan when it has one that keeps every constraint (its arithmetic is
+    floating point, so its plan is checked, not trusted)."""
+    if highs.chosen is None or violations(problem, highs.chosen):
+        return None
+    return highs.chosen
+
+
 def _is_optimal(answer: HighsAnswer | None) -> bool:
     return answer is not None and answer.status == "Optimal"
 
@@ -299,10 +352,11 @@ def _combine(
 ) -> Result:
     chosen, source = searched, "search"
     objective = objective_value(problem, searched)
-    if highs.chosen is not None and not violations(problem, highs.chosen):
-        theirs = objective_value(problem, highs.chosen)
-        if highs.proven or theirs > objective:
-            chosen, objective, source = highs.chosen, theirs, "highs"
+    theirs = _feasible_plan(problem, highs)
+    if theirs is not None:
+        their_objective = objective_value(problem, theirs)
+        if highs.proven or their_objective > objective:
+            chosen, objective, source = theirs, their_objective, "highs"
     bound = max(objective, min(start.bound, highs.bound))
     proven = bound - objective <= OPTIMALITY_TOLERANCE * max(1.0, abs(objective))
     stopped = None if proven else first_stop(search_stop, highs.stopped_by)
@@ -323,6 +377,7 @@ def _combine(
             "search_work": round(outcome.work, 6),
             "search_steps": outcome.steps,
             "search_improvements": outcome.improvements,
+            "search_finished_from": outcome.finished_from,
             "highs_status": highs.status,
             "highs_checks": highs.checks,
             "highs_proven": highs.proven,
