@@ -57,10 +57,12 @@ def run_bangfu(
     placed = result.status != "infeasible" and instance.places_all(result.objective)
     bound = instance.cost_of(result.bound) if np.isfinite(result.bound) else None
     source = result.stats.get("plan_from")
+    finished_from = result.stats.get("search_finished_from")
     note = "; ".join(
         part
         for part in (
             f"{result.solver}" + (f", plan from {source}" if source else ""),
+            f"last tenth from {finished_from}'s plan" if finished_from else "",
             f"stopped by {result.stopped_by}" if result.stopped_by else "",
         )
         if part
